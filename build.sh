@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# LinuxIoMux build entry point. Usage: ./build.sh [build|test|demo|bench|clean] [args...]
+#   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
+#   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
+#   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
+#   bench   the benchmark suite (arrives with the benchmark issue)
+#   clean   remove artifacts/ and every bin/ and obj/
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$PWD
+ARTIFACTS=$ROOT/artifacts
+CONFIGURATION=${CONFIGURATION:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+step() { printf '\n==> %s\n' "$*"; }
+
+build_native() {
+    step "native: make -C native OUT=$ARTIFACTS/native"
+    make -C native --no-print-directory OUT="$ARTIFACTS/native"
+}
+
+build_managed() {
+    step "dotnet build LinuxIoMux.sln -c $CONFIGURATION"
+    dotnet build LinuxIoMux.sln -c "$CONFIGURATION" --nologo -v quiet -clp:NoSummary -warnaserror
+}
+
+build_all() {
+    build_native
+    build_managed
+}
+
+# Reads the TRX counters (passed, failed, total, executed) and prints the one summary line CI looks for.
+print_summary() {
+    local trx=$1
+    if [[ ! -f $trx ]]; then
+        echo "0 passed, 1 failed (no test results were written: $trx)"
+        return
+    fi
+    local counters
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+    local total passed executed
+    total=$(attr total); passed=$(attr passed); executed=$(attr executed)
+    echo "$passed passed, $((executed - passed)) failed, $((total - executed)) skipped"
+}
+
+run_tests() {
+    build_all
+    local results=$ARTIFACTS/test-results
+    rm -rf "$results"
+    step "dotnet test tests/LinuxIoMux.Tests (real kernel objects; results in $results)"
+    local status=0
+    LINUXIOMUX_NATIVE_DIR="$ARTIFACTS/native" dotnet test tests/LinuxIoMux.Tests/LinuxIoMux.Tests.csproj \
+        -c "$CONFIGURATION" --no-build --nologo \
+        --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+        --results-directory "$results" "$@" || status=$?
+    echo
+    print_summary "$results/results.trx"
+    return $status
+}
+
+run_demo() {
+    build_all
+    step "samples/SelectVsPollVsEpoll $*"
+    dotnet "samples/SelectVsPollVsEpoll/bin/$CONFIGURATION/net10.0/SelectVsPollVsEpoll.dll" "$@"
+}
+
+clean() {
+    step "removing artifacts/, bin/, obj/"
+    rm -rf "$ARTIFACTS"
+    find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+}
+
+command=${1:-build}
+[[ $# -gt 0 ]] && shift
+case $command in
+    build) build_all ;;
+    test) run_tests "$@" ;;
+    demo) run_demo "$@" ;;
+    bench)
+        echo "bench: not yet. The benchmark suite (BenchmarkDotNet + scaling runs) arrives with the benchmark issue;"
+        echo "       meanwhile ./build.sh demo prints the select/poll/epoll comparison."
+        ;;
+    clean) clean ;;
+    -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
+esac

@@ -1,0 +1,83 @@
+/*
+ * Layout probe: prints the sizes, offsets and constants LinuxIoMux declares in C#, taken from the real system
+ * headers of this machine, one "NAME VALUE" line each. LayoutProbeTests runs it and compares every line with the
+ * managed definitions, so a wrong struct or constant fails a test instead of corrupting memory.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+#define SIZE(type) printf("sizeof(%s) %zu\n", #type, sizeof(type))
+#define OFFSET(type, field) printf("offsetof(%s,%s) %zu\n", #type, #field, offsetof(type, field))
+/* Every constant here fits in 32 bits; EPOLLET is 1u << 31, so print them all as unsigned. */
+#define CONSTANT(name) printf("%s %u\n", #name, (unsigned int)(name))
+
+int main(void)
+{
+    SIZE(struct epoll_event);
+    OFFSET(struct epoll_event, events);
+    OFFSET(struct epoll_event, data);
+    SIZE(struct pollfd);
+    OFFSET(struct pollfd, fd);
+    OFFSET(struct pollfd, events);
+    OFFSET(struct pollfd, revents);
+    SIZE(fd_set);
+    SIZE(struct timeval);
+    OFFSET(struct timeval, tv_usec);
+    SIZE(struct timespec);
+    OFFSET(struct timespec, tv_nsec);
+    SIZE(nfds_t);
+
+    CONSTANT(FD_SETSIZE);
+
+    CONSTANT(EPOLL_CLOEXEC);
+    CONSTANT(EPOLL_CTL_ADD);
+    CONSTANT(EPOLL_CTL_DEL);
+    CONSTANT(EPOLL_CTL_MOD);
+    CONSTANT(EPOLLIN);
+    CONSTANT(EPOLLPRI);
+    CONSTANT(EPOLLOUT);
+    CONSTANT(EPOLLERR);
+    CONSTANT(EPOLLHUP);
+    CONSTANT(EPOLLRDNORM);
+    CONSTANT(EPOLLRDBAND);
+    CONSTANT(EPOLLWRNORM);
+    CONSTANT(EPOLLWRBAND);
+    CONSTANT(EPOLLMSG);
+    CONSTANT(EPOLLRDHUP);
+    CONSTANT(EPOLLEXCLUSIVE);
+    CONSTANT(EPOLLWAKEUP);
+    CONSTANT(EPOLLONESHOT);
+    CONSTANT(EPOLLET);
+
+    CONSTANT(POLLIN);
+    CONSTANT(POLLPRI);
+    CONSTANT(POLLOUT);
+    CONSTANT(POLLERR);
+    CONSTANT(POLLHUP);
+    CONSTANT(POLLNVAL);
+    CONSTANT(POLLRDNORM);
+    CONSTANT(POLLRDBAND);
+    CONSTANT(POLLWRNORM);
+    CONSTANT(POLLWRBAND);
+    CONSTANT(POLLRDHUP);
+
+    CONSTANT(EFD_SEMAPHORE);
+    CONSTANT(EFD_NONBLOCK);
+    CONSTANT(EFD_CLOEXEC);
+    CONSTANT(AF_UNIX);
+    CONSTANT(SOCK_STREAM);
+    CONSTANT(SOCK_NONBLOCK);
+    CONSTANT(SOCK_CLOEXEC);
+    CONSTANT(O_NONBLOCK);
+    CONSTANT(O_CLOEXEC);
+    return 0;
+}

@@ -1,0 +1,118 @@
+using System.Runtime.InteropServices;
+using LinuxIoMux.Interop;
+
+namespace LinuxIoMux;
+
+/// <summary>
+/// Owns a raw file descriptor (a socketpair end, a pipe end, an eventfd) and closes it with close(2) on Dispose,
+/// with non-blocking <see cref="Read"/> and <see cref="Write"/> over spans (read(2), write(2)).
+/// </summary>
+/// <remarks>Create one with <see cref="SocketPair.Create"/>, <see cref="Pipe.Create"/> or <see cref="EventFd"/>.</remarks>
+public sealed unsafe class FileDescriptorHandle : SafeHandle
+{
+    private FileDescriptorHandle()
+        : base(invalidHandleValue: -1, ownsHandle: true)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override bool IsInvalid => handle < 0;
+
+    /// <summary>The descriptor number. Only meaningful while the handle is open.</summary>
+    public int Fd => (int)handle;
+
+    /// <summary>
+    /// Reads into <paramref name="buffer"/> (read(2)).
+    /// </summary>
+    /// <returns>Bytes read; 0 at end of stream; -1 if the fd is non-blocking and nothing is available (EAGAIN).</returns>
+    /// <exception cref="UnixException">Any other errno, e.g. ECONNRESET.</exception>
+    public int Read(Span<byte> buffer)
+    {
+        bool referenced = false;
+        DangerousAddRef(ref referenced);
+        try
+        {
+            while (true)
+            {
+                nint result;
+                fixed (byte* bytes = buffer)
+                {
+                    // SAFETY: the span is pinned and at most its length is written.
+                    result = LibC.read((int)handle, bytes, (nuint)buffer.Length);
+                }
+
+                if (result >= 0)
+                {
+                    return (int)result;
+                }
+
+                var errno = (Errno)Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                return errno == Errno.EAGAIN ? -1 : throw new UnixException(errno, $"read(fd={(int)handle}, count={buffer.Length})");
+            }
+        }
+        finally
+        {
+            if (referenced)
+            {
+                DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="buffer"/> (write(2)); a short write is possible on a non-blocking fd.</summary>
+    /// <returns>Bytes written; -1 if the fd is non-blocking and no room is available (EAGAIN).</returns>
+    /// <exception cref="UnixException">Any other errno, e.g. EPIPE.</exception>
+    public int Write(ReadOnlySpan<byte> buffer)
+    {
+        bool referenced = false;
+        DangerousAddRef(ref referenced);
+        try
+        {
+            while (true)
+            {
+                nint result;
+                fixed (byte* bytes = buffer)
+                {
+                    // SAFETY: the span is pinned and only read.
+                    result = LibC.write((int)handle, bytes, (nuint)buffer.Length);
+                }
+
+                if (result >= 0)
+                {
+                    return (int)result;
+                }
+
+                var errno = (Errno)Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                return errno == Errno.EAGAIN ? -1 : throw new UnixException(errno, $"write(fd={(int)handle}, count={buffer.Length})");
+            }
+        }
+        finally
+        {
+            if (referenced)
+            {
+                DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Wraps a descriptor this process just created and now owns.</summary>
+    internal static FileDescriptorHandle Own(int fd)
+    {
+        var owned = new FileDescriptorHandle();
+        owned.SetHandle(fd);
+        return owned;
+    }
+
+    /// <inheritdoc/>
+    protected override bool ReleaseHandle() => LibC.close((int)handle) == 0;
+}

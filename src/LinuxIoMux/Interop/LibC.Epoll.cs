@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace LinuxIoMux.Interop;
+
+internal static unsafe partial class LibC
+{
+    // <sys/epoll.h>; values checked against the headers by native/layout and LayoutProbeTests.
+    internal const int EPOLL_CLOEXEC = 0x80000; // == O_CLOEXEC (octal 02000000). Mono.Posix gets this wrong.
+    internal const int EPOLL_CTL_ADD = 1;
+    internal const int EPOLL_CTL_DEL = 2;
+    internal const int EPOLL_CTL_MOD = 3;
+
+    /// <summary>epoll_create1(2).</summary>
+    [LibraryImport(Library, EntryPoint = "epoll_create1", SetLastError = true)]
+    internal static partial int epoll_create1(int flags);
+
+    /// <summary>
+    /// epoll_ctl(2). <paramref name="nativeEvent"/> points at a <c>struct epoll_event</c> in the kernel's layout
+    /// for this architecture (see <see cref="EpollAbi"/>), or is null for <c>EPOLL_CTL_DEL</c>.
+    /// Does not block, but it takes the epoll mutex, so no SuppressGCTransition.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "epoll_ctl", SetLastError = true)]
+    internal static partial int epoll_ctl(int epfd, int op, int fd, void* nativeEvent);
+
+    /// <summary>epoll_wait(2): blocks, millisecond timeout, -1 forever.</summary>
+    [LibraryImport(Library, EntryPoint = "epoll_wait", SetLastError = true)]
+    internal static partial int epoll_wait(int epfd, void* events, int maxevents, int timeout);
+
+    /// <summary>
+    /// epoll_pwait2(2) (Linux 5.11, glibc 2.35): nanosecond timeout, null for forever. The sigmask is always null
+    /// here (same as epoll_wait).
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "epoll_pwait2", SetLastError = true)]
+    internal static partial int epoll_pwait2(int epfd, void* events, int maxevents, Timespec* timeout, void* sigmask);
+}

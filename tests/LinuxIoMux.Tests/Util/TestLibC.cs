@@ -1,0 +1,30 @@
+using System.Runtime.InteropServices;
+
+namespace LinuxIoMux.Tests.Util;
+
+/// <summary>libc calls the tests need and the library does not expose (signals to one thread, raw fds).</summary>
+internal static unsafe partial class TestLibC
+{
+    private const string Library = "libc.so.6";
+
+    public const int SIGWINCH = 28;
+
+    [LibraryImport(Library, EntryPoint = "gettid")]
+    public static partial int gettid();
+
+    [LibraryImport(Library, EntryPoint = "getpid")]
+    public static partial int getpid();
+
+    /// <summary>tgkill(2): sends a signal to one thread, so it interrupts exactly the wait under test.</summary>
+    [LibraryImport(Library, EntryPoint = "tgkill", SetLastError = true)]
+    public static partial int tgkill(int tgid, int tid, int sig);
+
+    [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport(Library, EntryPoint = "dup", SetLastError = true)]
+    public static partial int dup(int fd);
+
+    [LibraryImport(Library, EntryPoint = "dup2", SetLastError = true)]
+    public static partial int dup2(int oldfd, int newfd);
+}
