@@ -1,0 +1,92 @@
+namespace LinuxIoMux.Tests.Docs;
+
+/// <summary>
+/// The code blocks of README.md, verbatim, so they keep compiling and keep doing what the README says.
+/// Keep the two in step: when you change one, change the other.
+/// </summary>
+public class ReadmeExamplesTests
+{
+    [Fact]
+    public void Tour_examples_run_and_print_what_the_readme_says()
+    {
+        var output = new StringWriter();
+        TextWriter original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            RunTour();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data=42 events=In", lines[0]);
+        Assert.Equal("42", lines[1]);
+        Assert.Matches(@"^fd \d+: In$", lines[2]);
+        Assert.Equal("True", lines[3]);
+        Assert.Equal("1", lines[4]);
+        Assert.Equal(5, lines.Length);
+    }
+
+    private static void RunTour()
+    {
+        using var epoll = EpollHandle.Create();                 // epoll_create1(EPOLL_CLOEXEC)
+        var (reader, writer) = SocketPair.Create();              // AF_UNIX stream pair, non-blocking
+        using (reader)
+        using (writer)
+        {
+            epoll.Add(reader, EpollEvents.In, data: 42);         // epoll_ctl(ADD); any SafeHandle or raw int fd
+            writer.Write("ping"u8);
+
+            Span<EpollEvent> events = stackalloc EpollEvent[64]; // your memory; the kernel writes into it
+            int ready = epoll.Wait(events, timeoutMilliseconds: 1000);
+            foreach (EpollEvent e in events[..ready])
+                Console.WriteLine($"data={e.Data} events={e.Events}"); // data=42 events=In
+
+            using var buffer = new EpollBuffer(capacity: 256);
+            int count = epoll.Wait(buffer, TimeSpan.FromMilliseconds(0.5)); // sub-ms timeouts use epoll_pwait2
+            for (int i = 0; i < count; i++)
+                Console.WriteLine(buffer[i].Data);
+
+            Drain(reader);
+
+            using var set = new PollSet();                           // owns a native pollfd array, updated in place
+            set.Add(reader, PollEvents.In);                          // O(1) add, modify, swap-remove
+            writer.Write("ping"u8);
+            if (set.Wait(timeoutMilliseconds: 1000) > 0)
+                foreach (PollFd entry in set.Entries)                // the array poll(2) wrote, read in place
+                    if (entry.ReturnedEvents != PollEvents.None)
+                        Console.WriteLine($"fd {entry.Fd}: {entry.ReturnedEvents}");
+
+            Drain(reader);
+
+            var read = new FdSet();                                  // 128 bytes, FD_SETSIZE = 1024 bits
+            var write = new FdSet();
+            var except = new FdSet();
+            read.Set(reader.Fd);                                     // fd >= 1024 throws ArgumentOutOfRangeException
+            writer.Write("ping"u8);
+            int readyCount = Select.Wait(ref read, ref write, ref except, TimeSpan.FromSeconds(1));
+            Console.WriteLine(read.IsSet(reader.Fd));                // True: on return the sets hold only ready fds
+            Assert.Equal(1, readyCount);
+
+            epoll.Remove(reader);
+
+            using var wake = new EventFd();
+            epoll.Add(wake.Handle, EpollEvents.In, data: 0);
+            var waiter = Task.Run(() => epoll.Wait(new EpollEvent[8], timeoutMilliseconds: -1));
+            wake.Signal();                                           // from any thread; signals coalesce
+            Console.WriteLine(waiter.Result);                        // 1
+            wake.Consume();
+        }
+    }
+
+    private static void Drain(FileDescriptorHandle reader)
+    {
+        Span<byte> sink = stackalloc byte[64];
+        while (reader.Read(sink) > 0)
+        {
+        }
+    }
+}
