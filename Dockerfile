@@ -1,0 +1,16 @@
+# Runs the LinuxIoMux test suite in a container, the way Docker-based CI does:
+#   docker build -t linuxiomux .
+#   docker run --rm --ulimit nofile=65536:65536 linuxiomux
+# --ulimit raises RLIMIT_NOFILE so the tests above FD_SETSIZE run instead of being skipped with their reason.
+FROM mcr.microsoft.com/dotnet/sdk:10.0
+
+# build.sh compiles native/ with cc and make; the SDK image is Debian-based.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev make \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY . .
+RUN ./build.sh build
+
+CMD ["./build.sh", "test"]
