@@ -30,7 +30,23 @@ internal static class NativeLayoutProbe
 
     private static IReadOnlyList<KeyValuePair<string, ulong>> Run()
     {
-        string program = Locate();
+        string? compiledInto = null;
+        string program = Locate(ref compiledInto);
+        try
+        {
+            return Parse(program);
+        }
+        finally
+        {
+            if (compiledInto is not null)
+            {
+                Directory.Delete(compiledInto, recursive: true);
+            }
+        }
+    }
+
+    private static List<KeyValuePair<string, ulong>> Parse(string program)
+    {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
         string output = process.StandardOutput.ReadToEnd();
@@ -57,7 +73,7 @@ internal static class NativeLayoutProbe
         return lines;
     }
 
-    private static string Locate()
+    private static string Locate(ref string? compiledInto)
     {
         string? root = FindRepositoryRoot();
         string? source = root is null ? null : Path.Combine(root, "native", "layout", "layout.c");
@@ -78,17 +94,16 @@ internal static class NativeLayoutProbe
             throw new FileNotFoundException("native/layout is not built and native/layout/layout.c was not found above " + AppContext.BaseDirectory);
         }
 
-        return Compile(source);
+        compiledInto = Directory.CreateTempSubdirectory("linuxiomux-layout-").FullName;
+        return Compile(source, Path.Combine(compiledInto, "layout"));
     }
 
     /// <summary>A built probe older than its source would check yesterday's headers list: rebuild instead.</summary>
     private static bool IsUsable(string program, string? source) =>
         File.Exists(program) && (source is null || !File.Exists(source) || File.GetLastWriteTimeUtc(program) >= File.GetLastWriteTimeUtc(source));
 
-    private static string Compile(string source)
+    private static string Compile(string source, string program)
     {
-        string directory = Directory.CreateTempSubdirectory("linuxiomux-layout-").FullName;
-        string program = Path.Combine(directory, "layout");
         var start = new ProcessStartInfo("cc") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string argument in new[] { "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-o", program, source })
         {
