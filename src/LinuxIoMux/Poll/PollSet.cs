@@ -116,9 +116,11 @@ public sealed unsafe class PollSet : IDisposable
     }
 
     /// <summary>Modify without throwing: <see cref="Errno.None"/> or <see cref="Errno.ENOENT"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative fd (as in Add, and as EpollHandle.TryModify).</exception>
     public Errno TryModify(int fd, PollEvents events)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(fd);
         if (!_indexByFd.TryGetValue(fd, out int index))
         {
             return Errno.ENOENT;
@@ -130,9 +132,11 @@ public sealed unsafe class PollSet : IDisposable
     }
 
     /// <summary>Remove without throwing: <see cref="Errno.None"/> or <see cref="Errno.ENOENT"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative fd (as in Add, and as EpollHandle.TryRemove).</exception>
     public Errno TryRemove(int fd)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(fd);
         if (!_indexByFd.Remove(fd, out int index))
         {
             return Errno.ENOENT;

@@ -1,0 +1,180 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LinuxIoMux.Interop;
+using LinuxIoMux.Tests.Util;
+
+namespace LinuxIoMux.Tests.Layout;
+
+/// <summary>
+/// Compares every line of native/layout (this machine's C headers) with the managed declarations, and makes sure
+/// nothing is left unchecked in either direction: every probe line is compared, and every LibC constant and enum
+/// member has a probe line.
+/// </summary>
+public unsafe class LayoutProbeTests
+{
+    /// <summary>EpollEvents member -> the C macro the probe prints. A new member without a line here fails below.</summary>
+    private static readonly Dictionary<EpollEvents, string> s_epollNames = new()
+    {
+        [EpollEvents.In] = "EPOLLIN",
+        [EpollEvents.Pri] = "EPOLLPRI",
+        [EpollEvents.Out] = "EPOLLOUT",
+        [EpollEvents.Err] = "EPOLLERR",
+        [EpollEvents.Hup] = "EPOLLHUP",
+        [EpollEvents.RdNorm] = "EPOLLRDNORM",
+        [EpollEvents.RdBand] = "EPOLLRDBAND",
+        [EpollEvents.WrNorm] = "EPOLLWRNORM",
+        [EpollEvents.WrBand] = "EPOLLWRBAND",
+        [EpollEvents.Msg] = "EPOLLMSG",
+        [EpollEvents.RdHup] = "EPOLLRDHUP",
+        [EpollEvents.Exclusive] = "EPOLLEXCLUSIVE",
+        [EpollEvents.WakeUp] = "EPOLLWAKEUP",
+        [EpollEvents.OneShot] = "EPOLLONESHOT",
+        [EpollEvents.EdgeTriggered] = "EPOLLET",
+    };
+
+    /// <summary>PollEvents member -> C macro.</summary>
+    private static readonly Dictionary<PollEvents, string> s_pollNames = new()
+    {
+        [PollEvents.In] = "POLLIN",
+        [PollEvents.Pri] = "POLLPRI",
+        [PollEvents.Out] = "POLLOUT",
+        [PollEvents.Err] = "POLLERR",
+        [PollEvents.Hup] = "POLLHUP",
+        [PollEvents.Nval] = "POLLNVAL",
+        [PollEvents.RdNorm] = "POLLRDNORM",
+        [PollEvents.RdBand] = "POLLRDBAND",
+        [PollEvents.WrNorm] = "POLLWRNORM",
+        [PollEvents.WrBand] = "POLLWRBAND",
+        [PollEvents.RdHup] = "POLLRDHUP",
+    };
+
+    /// <summary>Struct sizes and offsets: probe line -> what the managed side declares.</summary>
+    private static Dictionary<string, ulong> ManagedLayout() => new()
+    {
+        ["sizeof(struct epoll_event)"] = (ulong)EpollAbi.NativeStride,
+        ["offsetof(struct epoll_event,events)"] = (ulong)EventsOffsetWrittenByEpollAbi(),
+        ["offsetof(struct epoll_event,data)"] = (ulong)EpollAbi.DataOffset(EpollAbi.NativeStride),
+        ["sizeof(struct pollfd)"] = (ulong)Unsafe.SizeOf<PollFd>(),
+        ["offsetof(struct pollfd,fd)"] = (ulong)Marshal.OffsetOf<PollFd>("_fd"),
+        ["offsetof(struct pollfd,events)"] = (ulong)Marshal.OffsetOf<PollFd>("_events"),
+        ["offsetof(struct pollfd,revents)"] = (ulong)Marshal.OffsetOf<PollFd>("_returnedEvents"),
+        ["sizeof(fd_set)"] = (ulong)Unsafe.SizeOf<FdSet>(),
+        ["sizeof(struct timeval)"] = (ulong)Unsafe.SizeOf<Timeval>(),
+        ["offsetof(struct timeval,tv_usec)"] = (ulong)Marshal.OffsetOf<Timeval>(nameof(Timeval.Microseconds)),
+        ["sizeof(struct timespec)"] = (ulong)Unsafe.SizeOf<Timespec>(),
+        ["offsetof(struct timespec,tv_nsec)"] = (ulong)Marshal.OffsetOf<Timespec>(nameof(Timespec.Nanoseconds)),
+        ["sizeof(nfds_t)"] = (ulong)sizeof(nuint), // LibC.poll/ppoll declare nfds as nuint
+    };
+
+    /// <summary>Every literal constant declared in Interop.LibC, by name (the names are the C names).</summary>
+    private static Dictionary<string, ulong> LibCConstants() =>
+        typeof(LibC).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
+            .Where(field => field.IsLiteral && field.FieldType == typeof(int))
+            .ToDictionary(field => field.Name, field => (ulong)(uint)Convert.ToInt32(field.GetRawConstantValue()));
+
+    [Fact]
+    public void Struct_sizes_and_offsets_match_the_C_headers()
+    {
+        foreach ((string line, ulong managed) in ManagedLayout())
+        {
+            Assert.True(NativeLayoutProbe.Value(line) == managed, $"{line}: C says {NativeLayoutProbe.Value(line)}, C# says {managed}");
+        }
+    }
+
+    [Fact]
+    public void Epoll_event_layout_matches_EpollEvent_on_aligned_architectures_and_the_packed_stride_on_x86()
+    {
+        ulong size = NativeLayoutProbe.Value("sizeof(struct epoll_event)");
+        Assert.Contains(size, new ulong[] { EpollAbi.PackedStride, EpollAbi.AlignedStride });
+        if (size == EpollAbi.AlignedStride)
+        {
+            // On arm64 the kernel's record IS our EpollEvent: no widening is needed.
+            Assert.Equal((int)size, Unsafe.SizeOf<EpollEvent>());
+            Assert.Equal(NativeLayoutProbe.Value("offsetof(struct epoll_event,data)"), (ulong)Marshal.OffsetOf<EpollEvent>("_data"));
+        }
+
+        Assert.Equal(16, Unsafe.SizeOf<EpollEvent>());
+    }
+
+    [Fact]
+    public void Fd_set_size_matches_FD_SETSIZE()
+    {
+        Assert.Equal((ulong)FdSet.Capacity, NativeLayoutProbe.Value("FD_SETSIZE"));
+        Assert.Equal((ulong)FdSet.Capacity, NativeLayoutProbe.Value("sizeof(fd_set)") * 8);
+    }
+
+    [Fact]
+    public void Every_LibC_constant_matches_its_C_macro()
+    {
+        Dictionary<string, ulong> constants = LibCConstants();
+        Assert.NotEmpty(constants);
+        foreach ((string name, ulong value) in constants)
+        {
+            // A constant with no probe line makes Value throw: add the CONSTANT(...) line to native/layout/layout.c.
+            Assert.True(NativeLayoutProbe.Value(name) == value, $"{name}: C says {NativeLayoutProbe.Value(name)}, C# says {value}");
+        }
+    }
+
+    [Fact]
+    public void Every_EpollEvents_member_has_a_probe_line_and_the_C_value()
+    {
+        foreach (EpollEvents member in Enum.GetValues<EpollEvents>().Where(member => member != EpollEvents.None))
+        {
+            Assert.True(s_epollNames.ContainsKey(member), $"EpollEvents.{member} has no C name in the table: add it and a CONSTANT line to layout.c.");
+        }
+
+        foreach ((EpollEvents member, string cName) in s_epollNames)
+        {
+            Assert.True(NativeLayoutProbe.Value(cName) == (uint)member, $"EpollEvents.{member}: {cName} is {NativeLayoutProbe.Value(cName)}, C# says {(uint)member}");
+        }
+    }
+
+    [Fact]
+    public void Every_PollEvents_member_has_a_probe_line_and_the_C_value()
+    {
+        foreach (PollEvents member in Enum.GetValues<PollEvents>().Where(member => member != PollEvents.None))
+        {
+            Assert.True(s_pollNames.ContainsKey(member), $"PollEvents.{member} has no C name in the table: add it and a CONSTANT line to layout.c.");
+        }
+
+        foreach ((PollEvents member, string cName) in s_pollNames)
+        {
+            Assert.True(NativeLayoutProbe.Value(cName) == (ushort)member, $"PollEvents.{member}: {cName} is {NativeLayoutProbe.Value(cName)}, C# says {(ushort)member}");
+        }
+    }
+
+    [Fact]
+    public void Every_line_the_probe_prints_is_checked()
+    {
+        var checkedLines = new HashSet<string>(ManagedLayout().Keys);
+        checkedLines.UnionWith(LibCConstants().Keys);
+        checkedLines.UnionWith(s_epollNames.Values);
+        checkedLines.UnionWith(s_pollNames.Values);
+        checkedLines.Add("FD_SETSIZE"); // also FdSet.Capacity, see Fd_set_size_matches_FD_SETSIZE
+
+        Assert.NotEmpty(NativeLayoutProbe.Lines);
+        var unchecked_ = NativeLayoutProbe.Lines.Select(line => line.Key).Where(name => !checkedLines.Contains(name)).ToList();
+        Assert.True(unchecked_.Count == 0, "native/layout prints lines no test compares: " + string.Join(", ", unchecked_));
+
+        var duplicates = NativeLayoutProbe.Lines.GroupBy(line => line.Key).Where(group => group.Count() > 1).Select(group => group.Key).ToList();
+        Assert.Empty(duplicates);
+    }
+
+    /// <summary>Where EpollAbi.Write actually puts the events word, found by writing a marker and searching for it.</summary>
+    private static int EventsOffsetWrittenByEpollAbi()
+    {
+        byte* record = stackalloc byte[EpollAbi.AlignedStride];
+        EpollAbi.Write(record, EpollAbi.NativeStride, (EpollEvents)0xA1B2C3D4, 0);
+        var bytes = new ReadOnlySpan<byte>(record, EpollAbi.AlignedStride);
+        for (int offset = 0; offset + 4 <= bytes.Length; offset++)
+        {
+            if (MemoryMarshal.Read<uint>(bytes[offset..]) == 0xA1B2C3D4)
+            {
+                return offset;
+            }
+        }
+
+        return -1;
+    }
+}
