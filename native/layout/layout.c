@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -35,6 +36,8 @@ int main(void)
     SIZE(struct timespec);
     OFFSET(struct timespec, tv_nsec);
     SIZE(nfds_t);
+    SIZE(struct rlimit);
+    OFFSET(struct rlimit, rlim_max);
 
     CONSTANT(FD_SETSIZE);
 
@@ -79,5 +82,7 @@ int main(void)
     CONSTANT(SOCK_CLOEXEC);
     CONSTANT(O_NONBLOCK);
     CONSTANT(O_CLOEXEC);
+    CONSTANT(RLIMIT_NOFILE);
+    printf("RLIM_INFINITY %llu\n", (unsigned long long)RLIM_INFINITY);
     return 0;
 }

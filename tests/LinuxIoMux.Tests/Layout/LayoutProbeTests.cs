@@ -65,6 +65,9 @@ public unsafe class LayoutProbeTests
         ["sizeof(struct timespec)"] = (ulong)Unsafe.SizeOf<Timespec>(),
         ["offsetof(struct timespec,tv_nsec)"] = (ulong)Marshal.OffsetOf<Timespec>(nameof(Timespec.Nanoseconds)),
         ["sizeof(nfds_t)"] = (ulong)sizeof(nuint), // LibC.poll/ppoll declare nfds as nuint
+        ["sizeof(struct rlimit)"] = (ulong)Unsafe.SizeOf<Rlimit>(),
+        ["offsetof(struct rlimit,rlim_max)"] = (ulong)Marshal.OffsetOf<Rlimit>(nameof(Rlimit.Maximum)),
+        ["RLIM_INFINITY"] = LibC.RLIM_INFINITY, // the one 64-bit constant, so not among the int constants below
     };
 
     /// <summary>Every literal constant declared in Interop.LibC, by name (the names are the C names).</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace LinuxIoMux.Tests.Select;
+namespace LinuxIoMux.Tests.SelectWrapper;
 
 public unsafe class FdSetTests
 {

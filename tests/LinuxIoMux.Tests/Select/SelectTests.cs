@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LinuxIoMux.Tests.Util;
 
-namespace LinuxIoMux.Tests.Select;
+namespace LinuxIoMux.Tests.SelectWrapper;
 
 public class SelectTests
 {
