@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using LinuxIoMux;
+
+namespace SelectVsPollVsEpoll;
+
+/// <summary>
+/// Entry point: reads the arguments, prints the machine header, measures each size that fits under RLIMIT_NOFILE
+/// (raising the soft limit when needed) and prints the table.
+/// </summary>
+internal static class Program
+{
+    /// <summary>Descriptors kept free besides the socketpairs and the epoll fd, for the runtime's own files.</summary>
+    private const int FdHeadroom = 64;
+
+    /// <summary>Runs the demo; returns 0 when done, 1 when a measurement failed, 2 for bad arguments.</summary>
+    private static int Main(string[] args)
+    {
+        DemoOptions? options = DemoOptions.Parse(args, out string? error);
+        if (options is null)
+        {
+            Console.Error.WriteLine($"SelectVsPollVsEpoll: {error}");
+            Console.Error.WriteLine("Try --help for usage.");
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(DemoOptions.Usage);
+            return 0;
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Console.Error.WriteLine("SelectVsPollVsEpoll: epoll is Linux-only; this demo runs on Linux.");
+            return 1;
+        }
+
+        Console.WriteLine("One zero-timeout wait with exactly 1 of n socketpairs readable: select vs poll vs epoll");
+        MachineInfo.Collect().Write(Console.Out);
+        Console.WriteLine($"Method:        median of {BatchTimer.Batches} timed batches per cell, after warm-up; lower is better.");
+        Console.WriteLine("               Timings are noisy on a shared machine: compare within a row, not across runs.");
+        Console.WriteLine();
+
+        try
+        {
+            var table = new ResultTable();
+            var total = Stopwatch.StartNew();
+            foreach (int n in options.Sizes)
+            {
+                if (EnsureDescriptorsFor(n, out string? reason))
+                {
+                    table.Add(WaitCostMeasurement.Measure(n, Progress));
+                }
+                else
+                {
+                    table.AddSkipped(n, reason!);
+                }
+            }
+
+            Progress($"done in {total.Elapsed.TotalSeconds:0.0} s");
+            Console.Out.Flush();
+            Console.WriteLine();
+            table.Write(Console.Out);
+            return 0;
+        }
+        catch (Exception exception) when (exception is WaitVerificationException or UnixException)
+        {
+            Console.Error.WriteLine($"SelectVsPollVsEpoll: FAILED: {exception.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Makes room under RLIMIT_NOFILE for 2n socket ends, the epoll fd and <see cref="FdHeadroom"/>, raising the soft
+    /// limit if the hard limit allows it; otherwise explains why the size is skipped.
+    /// </summary>
+    private static bool EnsureDescriptorsFor(int n, out string? reason)
+    {
+        ulong needed = (ulong)FdLimit.CountOpenDescriptors() + 2UL * (ulong)n + 1 + FdHeadroom;
+        if (!FdLimit.TryEnsureSoftLimit(needed, out ulong previousSoft))
+        {
+            (_, ulong hard) = FdLimit.Read();
+            reason = $"needs {needed:#,0} descriptors, but the hard RLIMIT_NOFILE is {FdLimit.Format(hard)}";
+            Progress($"n={n}: skipped: {reason}. Raise the hard RLIMIT_NOFILE (ulimit -Hn as root, LimitNOFILE=, limits.conf) to measure it.");
+            return false;
+        }
+
+        (ulong soft, _) = FdLimit.Read();
+        if (soft != previousSoft)
+        {
+            Progress($"n={n}: raised soft RLIMIT_NOFILE from {FdLimit.Format(previousSoft)} to {FdLimit.Format(soft)}");
+        }
+
+        reason = null;
+        return true;
+    }
+
+    private static void Progress(string message) => Console.Error.WriteLine($"  .. {message}");
+}
