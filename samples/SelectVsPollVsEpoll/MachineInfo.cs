@@ -1,3 +1,4 @@
+using LinuxIoMux;
 using System.Runtime.InteropServices;
 
 namespace SelectVsPollVsEpoll;
@@ -7,21 +8,18 @@ namespace SelectVsPollVsEpoll;
 /// <param name="LogicalCores">Logical CPUs this process may run on.</param>
 /// <param name="Kernel">The kernel release (/proc/sys/kernel/osrelease, as <c>uname -r</c> prints it).</param>
 /// <param name="Runtime">The .NET runtime and process architecture.</param>
-/// <param name="SoftFdLimit">RLIMIT_NOFILE soft limit at start-up.</param>
-/// <param name="HardFdLimit">RLIMIT_NOFILE hard limit.</param>
-internal sealed record MachineInfo(string Cpu, int LogicalCores, string Kernel, string Runtime, ulong SoftFdLimit, ulong HardFdLimit)
+/// <param name="FdLimits">RLIMIT_NOFILE at start-up.</param>
+internal sealed record MachineInfo(string Cpu, int LogicalCores, string Kernel, string Runtime, FdLimits FdLimits)
 {
     /// <summary>Reads everything from /proc and the runtime.</summary>
     internal static MachineInfo Collect()
     {
-        (ulong soft, ulong hard) = FdLimit.Read();
         return new MachineInfo(
             ReadCpuModel(),
             Environment.ProcessorCount,
             ReadFirstLine("/proc/sys/kernel/osrelease") ?? RuntimeInformation.OSDescription,
             $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})",
-            soft,
-            hard);
+            FdLimits.Current);
     }
 
     /// <summary>Writes the header block that precedes the table.</summary>
@@ -31,7 +29,7 @@ internal sealed record MachineInfo(string Cpu, int LogicalCores, string Kernel, 
         output.WriteLine($"Cores:         {LogicalCores} logical");
         output.WriteLine($"Kernel:        Linux {Kernel}");
         output.WriteLine($"Runtime:       {Runtime}");
-        output.WriteLine($"RLIMIT_NOFILE: soft {FdLimit.Format(SoftFdLimit)}, hard {FdLimit.Format(HardFdLimit)} (as the process started)");
+        output.WriteLine($"{FdLimits} (as the process started)");
     }
 
     /// <summary>

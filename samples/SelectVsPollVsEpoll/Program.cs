@@ -76,24 +76,26 @@ internal static class Program
     /// </summary>
     private static bool EnsureDescriptorsFor(int n, out string? reason)
     {
-        ulong needed = (ulong)FdLimit.CountOpenDescriptors() + 2UL * (ulong)n + 1 + FdHeadroom;
-        if (!FdLimit.TryEnsureSoftLimit(needed, out ulong previousSoft))
+        ulong needed = (ulong)CountOpenDescriptors() + 2UL * (ulong)n + 1 + FdHeadroom;
+        FdLimits before = FdLimits.Current;
+        if (!FdLimits.TryRaiseSoftLimit(needed, out FdLimits after))
         {
-            (_, ulong hard) = FdLimit.Read();
-            reason = $"needs {needed:#,0} descriptors, but the hard RLIMIT_NOFILE is {FdLimit.Format(hard)}";
+            reason = $"needs {needed:#,0} descriptors, but the hard RLIMIT_NOFILE is {after.Hard:#,0}";
             Progress($"n={n}: skipped: {reason}. Raise the hard RLIMIT_NOFILE (ulimit -Hn as root, LimitNOFILE=, limits.conf) to measure it.");
             return false;
         }
 
-        (ulong soft, _) = FdLimit.Read();
-        if (soft != previousSoft)
+        if (after.Soft != before.Soft)
         {
-            Progress($"n={n}: raised soft RLIMIT_NOFILE from {FdLimit.Format(previousSoft)} to {FdLimit.Format(soft)}");
+            Progress($"n={n}: raised soft RLIMIT_NOFILE from {before.Soft:#,0} to {after.Soft:#,0}");
         }
 
         reason = null;
         return true;
     }
+
+    /// <summary>Descriptors open in this process right now (entries of /proc/self/fd, minus the one listing it).</summary>
+    private static int CountOpenDescriptors() => Directory.GetFileSystemEntries("/proc/self/fd").Length - 1;
 
     private static void Progress(string message) => Console.Error.WriteLine($"  .. {message}");
 }
