@@ -140,6 +140,8 @@ public sealed unsafe class EpollHandle : SafeHandle
     public Errno TryRemove(SafeHandle fd)
     {
         ArgumentNullException.ThrowIfNull(fd);
+        // A disposed epoll is reported as such even when the fd is closed too; only then is the closed fd EBADF.
+        ObjectDisposedException.ThrowIf(IsClosed, this);
         if (fd.IsClosed)
         {
             return Errno.EBADF;
