@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LinuxIoMux.Tests.Util;
 using Microsoft.Win32.SafeHandles;
 
@@ -377,20 +376,5 @@ public sealed class EpollErrorTests : IDisposable
         Assert.Equal(new EpollEvent(EpollEvents.In, 2), EpollAssert.Single(outer));
         // The reverse edge would make a loop: the kernel refuses it.
         AssertUnixError(Errno.ELOOP, $"epoll_ctl(ADD, fd={(int)outer.DangerousGetHandle()})", () => inner.Add(outer, EpollEvents.In, 3));
-    }
-
-    [Fact]
-    public void Errno_of_a_failed_call_is_captured_even_when_other_calls_run_in_between()
-    {
-        // SetLastError captures errno at the call: a later successful P/Invoke must not change what Try* returned.
-        using var epoll = EpollHandle.Create();
-        using var wake = new EventFd();
-        epoll.Add(wake.Handle, EpollEvents.In, 0);
-
-        Errno first = epoll.TryAdd(wake.Handle, EpollEvents.In, 0);
-        Marshal.SetLastPInvokeError(0);
-        wake.Signal();
-
-        Assert.Equal(Errno.EEXIST, first);
     }
 }
