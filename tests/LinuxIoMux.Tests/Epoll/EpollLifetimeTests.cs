@@ -15,43 +15,39 @@ public class EpollLifetimeTests
     public async Task Disposing_a_registered_Socket_returns_promptly()
     {
         // A SafeHandle reference held for the registration's lifetime would make Socket.Dispose spin forever.
-        var (client, server) = Loopback.TcpPair();
-        using (server)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.Out, 1);
-            Assert.Equal(new EpollEvent(EpollEvents.Out, 1), EpollAssert.Single(epoll));
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.Out, 1);
+        Assert.Equal(new EpollEvent(EpollEvents.Out, 1), EpollAssert.Single(epoll));
 
-            await Task.Run(client.Dispose).WaitAsync(HangDetector); // hang detector, not a timing assertion
+        await Task.Run(client.Dispose).WaitAsync(HangDetector); // hang detector, not a timing assertion
 
-            Assert.True(client.SafeHandle.IsClosed);
-            Assert.Empty(EpollInterestList.Read(epoll)); // the kernel dropped the closed fd by itself
-            EpollAssert.NoEvents(epoll);
-        }
+        Assert.True(client.SafeHandle.IsClosed);
+        Assert.Empty(EpollInterestList.Read(epoll)); // the kernel dropped the closed fd by itself
+        EpollAssert.NoEvents(epoll);
     }
 
     [Fact]
     public async Task Disposing_a_registered_Socket_while_another_thread_waits_returns_promptly()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (server)
-        {
-            using var epoll = EpollHandle.Create();
-            using var wake = new EventFd();
-            epoll.Add(client.SafeHandle, EpollEvents.In, 1);
-            epoll.Add(wake.Handle, EpollEvents.In, 2);
-            var events = new EpollEvent[4];
-            var waiter = new EpollBlockedWaiter(() => epoll.Wait(events, -1));
-            waiter.WaitUntilBlockedInKernel();
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        using var wake = new EventFd();
+        epoll.Add(client.SafeHandle, EpollEvents.In, 1);
+        epoll.Add(wake.Handle, EpollEvents.In, 2);
+        var events = new EpollEvent[4];
+        var waiter = new EpollBlockedWaiter(() => epoll.Wait(events, -1));
+        waiter.WaitUntilBlockedInKernel();
 
-            await Task.Run(client.Dispose).WaitAsync(HangDetector);
+        await Task.Run(client.Dispose).WaitAsync(HangDetector);
 
-            // Closing an fd removes it silently: no event wakes the waiter for it. The eventfd ends the wait.
-            Assert.False(waiter.HasReturned);
-            wake.Signal();
-            Assert.Equal(1, waiter.Join());
-            Assert.Equal(new EpollEvent(EpollEvents.In, 2), events[0]);
-        }
+        // Closing an fd removes it silently: no event wakes the waiter for it. The eventfd ends the wait.
+        Assert.False(waiter.HasReturned);
+        wake.Signal();
+        Assert.Equal(1, waiter.Join());
+        Assert.Equal(new EpollEvent(EpollEvents.In, 2), events[0]);
     }
 
     [Fact]
@@ -86,15 +82,13 @@ public class EpollLifetimeTests
     [Fact]
     public void Remove_of_a_closed_Socket_SafeHandle_returns_false()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (server)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(client.SafeHandle, EpollEvents.In, 1);
-            client.Dispose();
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(client.SafeHandle, EpollEvents.In, 1);
+        EpollTcpPair.DisposeWithin(client);
 
-            Assert.False(epoll.Remove(client.SafeHandle));
-        }
+        Assert.False(epoll.Remove(client.SafeHandle));
     }
 
     [Fact]
@@ -288,15 +282,12 @@ public class EpollLifetimeTests
         static void RunCycle()
         {
             using var epoll = EpollHandle.Create();
-            var (client, server) = Loopback.TcpPair();
-            using (client)
-            using (server)
-            {
-                epoll.Add(client.SafeHandle, EpollEvents.Out, 1);
-                epoll.Add(server.SafeHandle, EpollEvents.Out, 2);
-                Span<EpollEvent> events = stackalloc EpollEvent[4];
-                Assert.Equal(2, epoll.Wait(events, EpollAssert.HangDetectorMilliseconds));
-            }
+            using var tcp = EpollTcpPair.Connect();
+            var (client, server) = tcp;
+            epoll.Add(client.SafeHandle, EpollEvents.Out, 1);
+            epoll.Add(server.SafeHandle, EpollEvents.Out, 2);
+            Span<EpollEvent> events = stackalloc EpollEvent[4];
+            Assert.Equal(2, epoll.Wait(events, EpollAssert.HangDetectorMilliseconds));
         }
     }
 

@@ -26,32 +26,26 @@ public class EpollReadinessTests
     [Fact]
     public void Tcp_socket_reports_In_when_data_arrives()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (client)
-        using (server)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(server.SafeHandle, EpollEvents.In, 7);
-            EpollAssert.NoEvents(epoll);
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(server.SafeHandle, EpollEvents.In, 7);
+        EpollAssert.NoEvents(epoll);
 
-            client.Send("hello"u8);
+        client.Send("hello"u8);
 
-            Assert.Equal(new EpollEvent(EpollEvents.In, 7), EpollAssert.Single(epoll));
-        }
+        Assert.Equal(new EpollEvent(EpollEvents.In, 7), EpollAssert.Single(epoll));
     }
 
     [Fact]
     public void Fresh_connected_tcp_socket_reports_Out()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (client)
-        using (server)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.Out, 3);
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.Out, 3);
 
-            Assert.Equal(new EpollEvent(EpollEvents.Out, 3), EpollAssert.Single(epoll));
-        }
+        Assert.Equal(new EpollEvent(EpollEvents.Out, 3), EpollAssert.Single(epoll));
     }
 
     [Fact]
@@ -121,41 +115,36 @@ public class EpollReadinessTests
     [Fact]
     public void Tcp_peer_close_reports_In_and_RdHup_and_Hup_only_once_both_directions_are_shut()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (client)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.RdHup, 1);
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.RdHup, 1);
 
-            server.Dispose(); // FIN: our receive side is shut, our send side still open (CLOSE_WAIT)
+        server.Dispose(); // FIN: our receive side is shut, our send side still open (CLOSE_WAIT)
 
-            EpollEvents halfClosed = EpollAssert.WaitFor(epoll, 1, EpollEvents.In | EpollEvents.RdHup);
-            Assert.Equal(EpollEvents.In | EpollEvents.RdHup, halfClosed);
+        EpollEvents halfClosed = EpollAssert.WaitFor(epoll, 1, EpollEvents.In | EpollEvents.RdHup);
+        Assert.Equal(EpollEvents.In | EpollEvents.RdHup, halfClosed);
 
-            client.Shutdown(SocketShutdown.Send);
+        client.Shutdown(SocketShutdown.Send);
 
-            EpollEvents closed = EpollAssert.WaitFor(epoll, 1, EpollEvents.Hup);
-            Assert.Equal(EpollEvents.In | EpollEvents.RdHup | EpollEvents.Hup, closed);
-        }
+        EpollEvents closed = EpollAssert.WaitFor(epoll, 1, EpollEvents.Hup);
+        Assert.Equal(EpollEvents.In | EpollEvents.RdHup | EpollEvents.Hup, closed);
     }
 
     [Fact]
     public void Tcp_reports_RdHup_after_the_peer_shuts_down_sending()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (client)
-        using (server)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.RdHup, 2);
-            EpollAssert.NoEvents(epoll);
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(client.SafeHandle, EpollEvents.In | EpollEvents.RdHup, 2);
+        EpollAssert.NoEvents(epoll);
 
-            server.Shutdown(SocketShutdown.Send);
+        server.Shutdown(SocketShutdown.Send);
 
-            EpollEvents seen = EpollAssert.WaitFor(epoll, 2, EpollEvents.RdHup);
-            Assert.Equal(EpollEvents.In | EpollEvents.RdHup, seen); // half-closed: no Hup, no Err
-            Assert.Equal(0, client.Receive(new byte[1]));
-        }
+        EpollEvents seen = EpollAssert.WaitFor(epoll, 2, EpollEvents.RdHup);
+        Assert.Equal(EpollEvents.In | EpollEvents.RdHup, seen); // half-closed: no Hup, no Err
+        Assert.Equal(0, client.Receive(new byte[1]));
     }
 
     [Fact]
@@ -176,21 +165,19 @@ public class EpollReadinessTests
     [Fact]
     public void Tcp_reset_reports_Err_and_Hup()
     {
-        var (client, server) = Loopback.TcpPair();
-        using (client)
-        {
-            using var epoll = EpollHandle.Create();
-            epoll.Add(client.SafeHandle, EpollEvents.In, 11);
-            EpollAssert.NoEvents(epoll);
+        using var tcp = EpollTcpPair.Connect();
+        var (client, server) = tcp;
+        using var epoll = EpollHandle.Create();
+        epoll.Add(client.SafeHandle, EpollEvents.In, 11);
+        EpollAssert.NoEvents(epoll);
 
-            server.LingerState = new LingerOption(true, 0); // close sends RST instead of FIN
-            server.Dispose();
+        server.LingerState = new LingerOption(true, 0); // close sends RST instead of FIN
+        server.Dispose();
 
-            EpollEvents seen = EpollAssert.WaitFor(epoll, 11, EpollEvents.Err | EpollEvents.Hup);
-            Assert.True(seen.HasFlag(EpollEvents.Err | EpollEvents.Hup), seen.ToString());
-            var error = Assert.Throws<SocketException>(() => client.Receive(new byte[1]));
-            Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-        }
+        EpollEvents seen = EpollAssert.WaitFor(epoll, 11, EpollEvents.Err | EpollEvents.Hup);
+        Assert.True(seen.HasFlag(EpollEvents.Err | EpollEvents.Hup), seen.ToString());
+        var error = Assert.Throws<SocketException>(() => client.Receive(new byte[1]));
+        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
     }
 
     public static TheoryData<ulong> DataValues => new()
