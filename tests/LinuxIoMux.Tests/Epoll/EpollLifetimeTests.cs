@@ -241,14 +241,15 @@ public class EpollLifetimeTests
     public void No_descriptor_leaks_over_2000_create_add_wait_dispose_cycles()
     {
         RunCycle(); // warm up: JIT, libc symbol lookups and the like may open something once
-        int before = OpenDescriptors.Count();
+        int before = EpollFdSnapshot.CountExceptLoadedModules();
+        Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
 
         for (int i = 0; i < 2000; i++)
         {
             RunCycle();
         }
 
-        Assert.Equal(before, OpenDescriptors.Count());
+        EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
 
         static void RunCycle()
         {
@@ -270,14 +271,15 @@ public class EpollLifetimeTests
     public void No_descriptor_leaks_over_200_cycles_with_registered_tcp_sockets()
     {
         RunCycle();
-        int before = OpenDescriptors.Count();
+        int before = EpollFdSnapshot.CountExceptLoadedModules();
+        Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
 
         for (int i = 0; i < 200; i++)
         {
             RunCycle();
         }
 
-        Assert.Equal(before, OpenDescriptors.Count());
+        EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
 
         static void RunCycle()
         {
@@ -305,14 +307,15 @@ public class EpollLifetimeTests
             {
                 epoll.Add(a, EpollEvents.In, 1);
                 FailEveryWay();
-                int before = OpenDescriptors.Count();
+                int before = EpollFdSnapshot.CountExceptLoadedModules();
+                Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
 
                 for (int i = 0; i < 2000; i++)
                 {
                     FailEveryWay();
                 }
 
-                Assert.Equal(before, OpenDescriptors.Count());
+                EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
                 Assert.Equal([a.Fd], EpollInterestList.Fds(epoll));
             }
 
@@ -336,14 +339,15 @@ public class EpollLifetimeTests
     public void No_descriptor_leaks_when_errors_are_thrown_between_create_and_dispose()
     {
         RunCycle();
-        int before = OpenDescriptors.Count();
+        int before = EpollFdSnapshot.CountExceptLoadedModules();
+        Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
 
         for (int i = 0; i < 2000; i++)
         {
             RunCycle();
         }
 
-        Assert.Equal(before, OpenDescriptors.Count());
+        EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
 
         static void RunCycle()
         {
