@@ -20,7 +20,8 @@ namespace LinuxIoMux;
 /// already-closed handle returns false. A new fd may reuse the number: events queued for the old one can still
 /// arrive, so a reactor should put a generation into <see cref="EpollEvent.Data"/>.</para>
 /// <para><b>Threads.</b> Add, Modify and Remove may run while another thread waits (the kernel locks). Disposing
-/// while another thread waits is safe: the fd is closed when that wait returns.</para>
+/// while another thread waits is safe: the fd is closed when that wait returns, and every call made after Dispose
+/// throws ObjectDisposedException, even while that wait is still in progress.</para>
 /// <para><b>Signals.</b> EINTR is retried with the time left on the monotonic clock.</para>
 /// </remarks>
 /// <example>
@@ -46,6 +47,13 @@ public sealed unsafe class EpollHandle : SafeHandle
 
     /// <summary>Set once epoll_pwait2 turned out to be missing (kernel before 5.11 or glibc before 2.35).</summary>
     private static volatile bool s_pwait2Missing;
+
+    /// <summary>
+    /// Set by Dispose. SafeHandle marks itself closed only when the last reference is released, so while another
+    /// thread is blocked in a wait (holding a reference) DangerousAddRef still succeeds after Dispose: without this
+    /// flag a second Wait would run, and a Wait(-1) would keep the "disposed" fd open indefinitely.
+    /// </summary>
+    private volatile bool _disposed;
 
     private EpollHandle()
         : base(invalidHandleValue: -1, ownsHandle: true)
@@ -140,6 +148,8 @@ public sealed unsafe class EpollHandle : SafeHandle
     public Errno TryRemove(SafeHandle fd)
     {
         ArgumentNullException.ThrowIfNull(fd);
+        // A disposed epoll is reported as such even when the fd is closed too; only then is the closed fd EBADF.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (fd.IsClosed)
         {
             return Errno.EBADF;
@@ -191,6 +201,13 @@ public sealed unsafe class EpollHandle : SafeHandle
 
     /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.close((int)handle) == 0;
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        base.Dispose(disposing);
+    }
 
     private int WaitIntoSpan(Span<EpollEvent> events, in WaitDeadline deadline, bool precise)
     {
@@ -246,6 +263,8 @@ public sealed unsafe class EpollHandle : SafeHandle
         DangerousAddRef(ref selfReferenced);
         try
         {
+            // Disposed while another thread's wait holds a reference (AddRef succeeded): released by the finally.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             int epfd = (int)handle;
             while (true)
             {
@@ -329,6 +348,8 @@ public sealed unsafe class EpollHandle : SafeHandle
         DangerousAddRef(ref selfReferenced);
         try
         {
+            // Disposed while another thread's wait holds a reference (AddRef succeeded): released by the finally.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             byte* nativeEvent = stackalloc byte[EpollAbi.AlignedStride];
             EpollAbi.Write(nativeEvent, EpollAbi.NativeStride, events, data);
             // SAFETY: nativeEvent is a live stack buffer in the kernel's layout for this architecture.
