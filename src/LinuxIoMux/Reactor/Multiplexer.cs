@@ -1,0 +1,180 @@
+namespace LinuxIoMux;
+
+/// <summary>
+/// The shared half of every <see cref="IMultiplexer"/>: argument checks and the fd-to-registration table, written
+/// once; <see cref="EpollMultiplexer"/>, <see cref="PollMultiplexer"/> and <see cref="SelectMultiplexer"/> add only
+/// the lines that touch their system call (the shape of CPython's <c>selectors._BaseSelectorImpl</c>).
+/// </summary>
+/// <remarks>
+/// The table is checked before any syscall, so errors are the same on every backend: a double Add or a Modify of an
+/// unknown fd throws <see cref="ArgumentException"/> whether the kernel would have said EEXIST (epoll) or nothing at
+/// all (select). It cannot be subclassed outside this assembly.
+/// </remarks>
+public abstract class Multiplexer : IMultiplexer
+{
+    private readonly Dictionary<int, Registered> _registered = new();
+    private bool _disposed;
+
+    private protected Multiplexer()
+    {
+    }
+
+    /// <inheritdoc/>
+    public abstract MultiplexerKind Kind { get; }
+
+    /// <inheritdoc/>
+    public int Count => _registered.Count;
+
+    /// <summary>True when the backend implements <see cref="Interest.EdgeTriggered"/> (epoll).</summary>
+    private protected virtual bool SupportsEdgeTriggered => false;
+
+    /// <summary>Creates the multiplexer for <paramref name="kind"/>.</summary>
+    /// <exception cref="UnixException">The backend's own descriptor (the epoll fd) could not be created.</exception>
+    public static Multiplexer Create(MultiplexerKind kind) => kind switch
+    {
+        MultiplexerKind.Epoll => new EpollMultiplexer(),
+        MultiplexerKind.Poll => new PollMultiplexer(),
+        MultiplexerKind.Select => new SelectMultiplexer(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Epoll, Poll or Select."),
+    };
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">A negative fd, or (select) an fd of 1024 or more.</exception>
+    /// <exception cref="ArgumentException">An empty or unknown interest, or <paramref name="fd"/> is already registered.</exception>
+    /// <exception cref="NotSupportedException"><see cref="Interest.EdgeTriggered"/> on poll or select.</exception>
+    /// <exception cref="UnixException">The kernel refused (epoll: EPERM for a regular file, ENOSPC, ENOMEM).</exception>
+    public void Add(int fd, Interest interest, ulong token)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ValidateFd(fd);
+        ValidateInterest(interest);
+        if (_registered.ContainsKey(fd))
+        {
+            throw new ArgumentException(
+                $"fd {fd} is already registered with this {Kind} multiplexer; Modify it, or Remove it first. " +
+                "(A descriptor closed without being removed keeps its entry until it is removed.)", nameof(fd));
+        }
+
+        AddToKernel(fd, interest, token); // first, so a kernel refusal leaves the table unchanged
+        _registered.Add(fd, new Registered(interest, token));
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="fd"/> is not registered, or an empty interest.</exception>
+    public void Modify(int fd, Interest interest, ulong token)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ValidateInterest(interest);
+        if (!_registered.ContainsKey(fd))
+        {
+            throw new ArgumentException($"fd {fd} is not registered with this {Kind} multiplexer.", nameof(fd));
+        }
+
+        ModifyInKernel(fd, interest, token);
+        _registered[fd] = new Registered(interest, token);
+    }
+
+    /// <inheritdoc/>
+    public bool Remove(int fd)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_registered.Remove(fd, out Registered old))
+        {
+            return false;
+        }
+
+        RemoveFromKernel(fd, old.Interest);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool Contains(int fd) => _registered.ContainsKey(fd);
+
+    /// <inheritdoc/>
+    public int Wait(Span<ReadyEvent> events, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (events.IsEmpty)
+        {
+            throw new ArgumentException("The event buffer needs room for at least one event.", nameof(events));
+        }
+
+        return WaitCore(events, timeout);
+    }
+
+    /// <summary>Releases the backend's resources. Registered descriptors are not closed (they are not ours).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _registered.Clear();
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Looks up what <paramref name="fd"/> is registered for; the backends use it to map results to tokens.</summary>
+    private protected bool TryGetRegistration(int fd, out Interest interest, out ulong token)
+    {
+        if (_registered.TryGetValue(fd, out Registered entry))
+        {
+            interest = entry.Interest;
+            token = entry.Token;
+            return true;
+        }
+
+        interest = Interest.None;
+        token = 0;
+        return false;
+    }
+
+    /// <summary>The table itself, for backends that scan every registration per wait (select). Enumerating it does not allocate.</summary>
+    private protected Dictionary<int, Registered> Registrations => _registered;
+
+    /// <summary>Backend-specific fd checks (select: below FD_SETSIZE). The base has already rejected negatives.</summary>
+    private protected virtual void ValidateFdForBackend(int fd)
+    {
+    }
+
+    private protected abstract void AddToKernel(int fd, Interest interest, ulong token);
+
+    private protected abstract void ModifyInKernel(int fd, Interest interest, ulong token);
+
+    private protected abstract void RemoveFromKernel(int fd, Interest interest);
+
+    private protected abstract int WaitCore(Span<ReadyEvent> events, TimeSpan timeout);
+
+    private protected abstract void DisposeCore();
+
+    private void ValidateFd(int fd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fd);
+        ValidateFdForBackend(fd);
+    }
+
+    private void ValidateInterest(Interest interest)
+    {
+        if ((interest & (Interest.Readable | Interest.Writable)) == 0)
+        {
+            throw new ArgumentException("An interest must include Readable, Writable or both.", nameof(interest));
+        }
+
+        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.EdgeTriggered)) != 0)
+        {
+            throw new ArgumentException($"Unknown interest bits: {interest}.", nameof(interest));
+        }
+
+        if ((interest & Interest.EdgeTriggered) != 0 && !SupportsEdgeTriggered)
+        {
+            throw new NotSupportedException(
+                $"Interest.EdgeTriggered needs the epoll backend: {Kind.ToString().ToLowerInvariant()}(2) is level-triggered only. " +
+                "Use MultiplexerKind.Epoll, or register without EdgeTriggered.");
+        }
+    }
+
+    /// <summary>One row of the table.</summary>
+    private protected readonly record struct Registered(Interest Interest, ulong Token);
+}

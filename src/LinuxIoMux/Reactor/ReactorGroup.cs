@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace LinuxIoMux;
+
+/// <summary>
+/// N reactors, one per thread (<see cref="Environment.ProcessorCount"/> by default), each with its own listening
+/// socket on the same address through SO_REUSEPORT, so the kernel spreads incoming connections across the loops and
+/// no lock or hand-off is shared between them (the thread-per-core server shape).
+/// </summary>
+/// <remarks>
+/// <para>SO_REUSEPORT (Linux 3.9) hashes each new connection's 4-tuple to one of the listeners: the load is balanced
+/// statistically, not round-robin. A connection accepted by loop i lives on loop i for good: the callback receives
+/// that loop's <see cref="Reactor"/> and should register the socket there.</para>
+/// <para>Each listener gets its own <see cref="Acceptor"/> (so each survives EMFILE on its own). The threads are
+/// background threads named <c>reactor-0</c>, <c>reactor-1</c>, ... An exception that escapes a loop (a failing wait)
+/// is reported through <see cref="UnhandledException"/> and ends only that loop's thread.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var group = new ReactorGroup(MultiplexerKind.Epoll, new IPEndPoint(IPAddress.Any, 7000),
+///     (reactor, socket) =&gt; reactor.Register(socket, Interest.Readable, OnReadable, new Connection(socket)));
+/// group.Start();
+/// </code>
+/// </example>
+public sealed class ReactorGroup : IDisposable
+{
+    private const int SolSocket = 1;    // SOL_SOCKET, <asm-generic/socket.h>
+    private const int SoReusePort = 15; // SO_REUSEPORT, <asm-generic/socket.h> (x86-64 and arm64 alike)
+
+    private readonly Reactor[] _reactors;
+    private readonly Socket[] _listeners;
+    private readonly Acceptor?[] _acceptors;
+    private readonly Thread[] _threads;
+    private bool _started;
+    private bool _disposed;
+
+    /// <summary>Creates the loops and binds their listeners (not yet accepting: call <see cref="Start"/>).</summary>
+    /// <param name="kind">The multiplexer every loop uses.</param>
+    /// <param name="endpoint">Where to listen; port 0 picks a free port, shared by all the listeners.</param>
+    /// <param name="onAccepted">Called on loop i's thread with loop i's reactor and each socket it accepted.</param>
+    /// <param name="loopCount">Number of loops; 0 means <see cref="Environment.ProcessorCount"/>.</param>
+    public ReactorGroup(MultiplexerKind kind, IPEndPoint endpoint, Action<Reactor, Socket> onAccepted, int loopCount = 0)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(onAccepted);
+        ArgumentOutOfRangeException.ThrowIfNegative(loopCount);
+        int count = loopCount == 0 ? Environment.ProcessorCount : loopCount;
+        _reactors = new Reactor[count];
+        _listeners = new Socket[count];
+        _acceptors = new Acceptor?[count];
+        _threads = new Thread[count];
+        try
+        {
+            IPEndPoint bindTo = endpoint;
+            for (int i = 0; i < count; i++)
+            {
+                _reactors[i] = new Reactor(kind);
+                _reactors[i].UnhandledException += Forward;
+                _listeners[i] = Listen(bindTo);
+                bindTo = (IPEndPoint)_listeners[i].LocalEndPoint!; // port 0 resolved by the first bind
+                Reactor reactor = _reactors[i];
+                _acceptors[i] = new Acceptor(reactor, _listeners[i], socket => onAccepted(reactor, socket));
+                _threads[i] = new Thread(RunLoop) { IsBackground = true, Name = $"reactor-{i}" };
+            }
+
+            LocalEndPoint = bindTo;
+        }
+        catch
+        {
+            DisposeResources();
+            throw;
+        }
+    }
+
+    /// <summary>Raised (on a loop thread) for exceptions from callbacks, and for one that ended a loop.</summary>
+    public event UnhandledExceptionEventHandler? UnhandledException;
+
+    /// <summary>The address all the listeners share (with the port chosen when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The loops, index i running on thread <c>reactor-i</c>.</summary>
+    public IReadOnlyList<Reactor> Reactors => _reactors;
+
+    /// <summary>The acceptors, for their counters (read them from their loop, or after <see cref="Stop"/>).</summary>
+    public IReadOnlyList<Acceptor?> Acceptors => _acceptors;
+
+    /// <summary>Starts one thread per loop.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_started)
+        {
+            throw new InvalidOperationException("The group was already started.");
+        }
+
+        _started = true;
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _threads[i].Start(_reactors[i]);
+        }
+    }
+
+    /// <summary>Stops every loop and waits for its thread to return. Idempotent.</summary>
+    public void Stop()
+    {
+        foreach (Reactor reactor in _reactors)
+        {
+            reactor?.Stop();
+        }
+
+        if (_started)
+        {
+            foreach (Thread thread in _threads)
+            {
+                if (thread.ThreadState != ThreadState.Unstarted && thread != Thread.CurrentThread)
+                {
+                    thread.Join();
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops the loops, then closes the acceptors, the listeners and the reactors. Accepted sockets stay the callback's.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Stop();
+        _disposed = true;
+        DisposeResources();
+    }
+
+    private static Socket Listen(IPEndPoint endpoint)
+    {
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            listener.Bind(endpoint);
+            listener.Listen(); // backlog: SOMAXCONN as the kernel clamps it (net.core.somaxconn)
+            return listener;
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    private void RunLoop(object? state)
+    {
+        var reactor = (Reactor)state!;
+        try
+        {
+            reactor.Run();
+        }
+        catch (Exception exception)
+        {
+            UnhandledException?.Invoke(reactor, new UnhandledExceptionEventArgs(exception, isTerminating: true));
+        }
+    }
+
+    private void Forward(object sender, UnhandledExceptionEventArgs e)
+    {
+        UnhandledExceptionEventHandler? handler = UnhandledException;
+        if (handler is null)
+        {
+            Console.Error.WriteLine($"LinuxIoMux.ReactorGroup: unhandled exception in a callback (the loop continues): {e.ExceptionObject}");
+            return;
+        }
+
+        handler(sender, e);
+    }
+
+    private void DisposeResources()
+    {
+        for (int i = 0; i < _reactors.Length; i++)
+        {
+            _acceptors[i]?.Dispose();
+            _listeners[i]?.Dispose();
+            _reactors[i]?.Dispose();
+        }
+    }
+}

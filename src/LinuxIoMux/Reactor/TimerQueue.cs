@@ -1,0 +1,98 @@
+using System.Diagnostics;
+
+namespace LinuxIoMux;
+
+/// <summary>
+/// The reactor's pending timers: a binary heap (<see cref="PriorityQueue{TElement, TPriority}"/>) ordered by due
+/// time, then by scheduling order. O(log n) schedule and fire; cancellation is lazy (a cancelled timer is dropped
+/// when it reaches the top), so Cancel is O(1) and safe from any thread.
+/// </summary>
+/// <remarks>
+/// Times are <see cref="Stopwatch.GetTimestamp"/> values (CLOCK_MONOTONIC on Linux), not
+/// <see cref="Environment.TickCount64"/>, whose coarse clock could fire a timer before its delay had passed.
+/// </remarks>
+internal sealed class TimerQueue
+{
+    private readonly PriorityQueue<ReactorTimer, Key> _heap = new();
+    private long _nextSequence;
+
+    internal int Count => _heap.Count;
+
+    /// <summary>Adds a timer due <paramref name="delay"/> from now; the due time is rounded up to the next clock tick.</summary>
+    internal ReactorTimer Add(TimeSpan delay, Action callback)
+    {
+        long delayTimestamp = (long)Math.Ceiling(delay.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
+        var timer = new ReactorTimer(callback, Stopwatch.GetTimestamp() + delayTimestamp, _nextSequence++);
+        _heap.Enqueue(timer, new Key(timer.DueTimestamp, timer.Sequence));
+        return timer;
+    }
+
+    /// <summary>
+    /// How long the loop may wait before the earliest live timer is due: <paramref name="limit"/> if there is none or
+    /// it is further away, zero if it is due. Rounded up, so a wait never ends before the timer is due.
+    /// </summary>
+    internal TimeSpan TimeUntilNext(TimeSpan limit)
+    {
+        DropCancelledHead();
+        if (!_heap.TryPeek(out _, out Key head))
+        {
+            return limit;
+        }
+
+        long remaining = head.Due - Stopwatch.GetTimestamp();
+        if (remaining <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        double ticks = Math.Ceiling(remaining * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+        // The kernel's int millisecond timeout is the ceiling every backend shares.
+        double cap = int.MaxValue * (double)TimeSpan.TicksPerMillisecond;
+        TimeSpan untilDue = TimeSpan.FromTicks((long)Math.Min(ticks, cap));
+        return limit == Timeout.InfiniteTimeSpan || untilDue < limit ? untilDue : limit;
+    }
+
+    /// <summary>
+    /// Removes and returns the next timer that is due at <paramref name="now"/> and was scheduled before
+    /// <paramref name="sequenceLimit"/> (so a timer scheduled with zero delay by a callback waits for the next pass
+    /// instead of extending this one forever). Cancelled timers are skipped.
+    /// </summary>
+    internal bool TryTakeDue(long now, long sequenceLimit, out ReactorTimer? timer)
+    {
+        while (_heap.TryPeek(out ReactorTimer? head, out Key key) && key.Due <= now && key.Sequence < sequenceLimit)
+        {
+            _heap.Dequeue();
+            if (head.TryStart())
+            {
+                timer = head;
+                return true;
+            }
+        }
+
+        timer = null;
+        return false;
+    }
+
+    /// <summary>The sequence number the next scheduled timer will get.</summary>
+    internal long NextSequence => _nextSequence;
+
+    internal void Clear() => _heap.Clear();
+
+    private void DropCancelledHead()
+    {
+        while (_heap.TryPeek(out ReactorTimer? head, out _) && head.IsCancelled)
+        {
+            _heap.Dequeue();
+        }
+    }
+
+    /// <summary>Heap order: due time, then scheduling order. A struct comparable, so comparisons never box.</summary>
+    private readonly record struct Key(long Due, long Sequence) : IComparable<Key>
+    {
+        public int CompareTo(Key other)
+        {
+            int byDue = Due.CompareTo(other.Due);
+            return byDue != 0 ? byDue : Sequence.CompareTo(other.Sequence);
+        }
+    }
+}
