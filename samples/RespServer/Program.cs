@@ -1,0 +1,23 @@
+using LinuxIoMux.Samples;
+using LinuxIoMux.Samples.RespServer.Protocol;
+using LinuxIoMux.Samples.RespServer.Storage;
+
+// A Redis-protocol server on the LinuxIoMux reactor: enough RESP2 for redis-cli and redis-benchmark.
+//   dotnet run -c Release --project samples/RespServer -- --backend epoll|poll|select --port 6380
+// One loop by default, like redis-server itself, so a comparison with it is one thread against one thread.
+
+const string Usage = """
+    RespServer: PING, ECHO, SET, GET, DEL, INCR, EXISTS, CONFIG GET and QUIT over RESP2 (inline and multibulk,
+    pipelining included), on one in-memory keyspace.
+
+    Usage: RespServer [options]
+    """;
+
+ServerOptions? options = ServerOptions.Parse(args, "RespServer", Usage + ServerOptions.Help(6379, 1), 6379, 1, out int exitCode);
+if (options is null)
+{
+    return exitCode;
+}
+
+var store = new KeyValueStore(); // shared by the loops (under its lock) so every client sees one keyspace
+return ServerHost.Run("resp server", options, () => new RespCommandProcessor(store));

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace LinuxIoMux.Samples;
+
+/// <summary>
+/// Closes a loop's connections whose partial request is older than the request timeout: one timer per loop that
+/// checks four times per timeout (at most once a second), instead of a timer per connection.
+/// </summary>
+internal sealed class ConnectionSweeper
+{
+    private readonly Reactor _reactor;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _period;
+    private readonly HashSet<ProtocolConnection> _connections = [];
+    private readonly List<ProtocolConnection> _stalled = [];
+    private readonly Action _sweep;
+
+    internal ConnectionSweeper(Reactor reactor, TimeSpan requestTimeout)
+    {
+        _reactor = reactor;
+        _timeout = requestTimeout;
+        _period = TimeSpan.FromTicks(Math.Min(requestTimeout.Ticks / 4, TimeSpan.TicksPerSecond));
+        _sweep = Sweep;
+        _reactor.Schedule(_period, _sweep);
+    }
+
+    internal int Count => _connections.Count;
+
+    internal void Add(ProtocolConnection connection) => _connections.Add(connection);
+
+    internal void Remove(ProtocolConnection connection) => _connections.Remove(connection);
+
+    /// <summary>Closes every connection (shutdown).</summary>
+    internal void CloseAll()
+    {
+        foreach (ProtocolConnection connection in _connections.ToList())
+        {
+            connection.Close();
+        }
+    }
+
+    private void Sweep()
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (ProtocolConnection connection in _connections)
+        {
+            if (connection.PartialSince != 0)
+            {
+                _stalled.Add(connection);
+            }
+        }
+
+        foreach (ProtocolConnection connection in _stalled)
+        {
+            connection.CloseIfStalled(now, _timeout);
+        }
+
+        _stalled.Clear();
+        _reactor.Schedule(_period, _sweep);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace LinuxIoMux.Samples;
+
+/// <summary>
+/// Runs a request/response server on a <see cref="ReactorGroup"/> until SIGINT or SIGTERM, then shuts down cleanly:
+/// loops stopped, connections and listeners closed, exit code 0.
+/// </summary>
+internal static class ServerHost
+{
+    /// <summary>Serves until a signal arrives.</summary>
+    /// <param name="name">Used in every line printed, e.g. "resp server".</param>
+    /// <param name="options">Backend, endpoint and loop count.</param>
+    /// <param name="createProcessor">Makes the processor of one loop (called once per loop, on that loop).</param>
+    internal static int Run(string name, ServerOptions options, Func<IRequestProcessor> createProcessor)
+    {
+        var loops = new ConcurrentDictionary<Reactor, (IRequestProcessor Processor, ConnectionSweeper Sweeper)>();
+        using var group = new ReactorGroup(options.Backend, options.Endpoint, (reactor, socket) =>
+        {
+            var loop = loops.GetOrAdd(reactor, r => (createProcessor(), new ConnectionSweeper(r, options.RequestTimeout)));
+            _ = new ProtocolConnection(reactor, socket, loop.Processor, loop.Sweeper);
+        }, options.Loops);
+        group.UnhandledException += (_, e) => Console.Error.WriteLine($"{name}: {((Exception)e.ExceptionObject).Message}");
+
+        using var stop = new ManualResetEventSlim();
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true; // we shut down ourselves, after the loops have stopped
+            stop.Set();
+        }
+
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        group.Start();
+        Console.WriteLine($"{name}: {options.Backend.ToString().ToLowerInvariant()}, {options.Loops} loop(s), listening on {group.LocalEndPoint} (Ctrl+C to stop)");
+        stop.Wait();
+
+        Console.WriteLine($"{name}: stopping");
+        group.Stop(); // every loop has returned: connections may now be closed from this thread
+        int open = 0;
+        foreach ((_, ConnectionSweeper sweeper) in loops.Values)
+        {
+            open += sweeper.Count;
+            sweeper.CloseAll();
+        }
+
+        long accepted = group.Acceptors.Sum(acceptor => acceptor?.AcceptedCount ?? 0);
+        Console.WriteLine($"{name}: stopped ({accepted} connection(s) accepted, {open} closed at shutdown)");
+        return 0;
+    }
+}
