@@ -4,6 +4,8 @@
 #   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
 #   bench   the benchmark suite (arrives with the benchmark issue)
+#   pack    the NuGet package (+ symbols) in artifacts/packages, then install it from there into a throwaway
+#           console project and run it
 #   clean   remove artifacts/ and every bin/ and obj/
 set -euo pipefail
 
@@ -66,6 +68,35 @@ run_demo() {
     dotnet "samples/SelectVsPollVsEpoll/bin/$CONFIGURATION/net10.0/SelectVsPollVsEpoll.dll" "$@"
 }
 
+pack() {
+    local packages=$ARTIFACTS/packages check=$ARTIFACTS/package-check
+    rm -rf "$packages" "$check"
+    step "dotnet pack src/LinuxIoMux -c $CONFIGURATION -o $packages"
+    dotnet pack src/LinuxIoMux/LinuxIoMux.csproj -c "$CONFIGURATION" --nologo -v quiet -warnaserror -o "$packages"
+    local nupkg version
+    nupkg=$(find "$packages" -name 'LinuxIoMux.*.nupkg' ! -name '*.snupkg' | head -n 1)
+    version=$(basename "$nupkg" .nupkg); version=${version#LinuxIoMux.}
+    ls -l "$packages"
+
+    step "install LinuxIoMux $version from $packages into a throwaway console project and run it"
+    mkdir -p "$check"
+    cp tools/package-check/Program.cs "$check/"
+    sed "s/@VERSION@/$version/" tools/package-check/PackageCheck.csproj.template >"$check/PackageCheck.csproj"
+    # Its own NuGet config: the local feed first, then whatever the machine uses; its own package cache, so an older
+    # copy of the same version cannot be picked up instead of the one just packed.
+    cat >"$check/nuget.config" <<NUGET
+<configuration>
+  <packageSources>
+    <add key="linuxiomux-local" value="$packages" />
+  </packageSources>
+</configuration>
+NUGET
+    # Keep the check out of this repository's Directory.Build.props, as a user's project would be.
+    echo '<Project />' >"$check/Directory.Build.props"
+    echo '<Project />' >"$check/Directory.Build.targets"
+    NUGET_PACKAGES="$check/.nuget" dotnet run --project "$check/PackageCheck.csproj" -c Release
+}
+
 clean() {
     step "removing artifacts/, bin/, obj/"
     rm -rf "$ARTIFACTS"
@@ -82,7 +113,8 @@ case $command in
         echo "bench: not yet. The benchmark suite (BenchmarkDotNet + scaling runs) arrives with the benchmark issue;"
         echo "       meanwhile ./build.sh demo prints the select/poll/epoll comparison."
         ;;
+    pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac
