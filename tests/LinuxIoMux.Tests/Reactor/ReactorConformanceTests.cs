@@ -691,6 +691,102 @@ public abstract class ReactorConformanceTests
         }
     }
 
+    [Fact]
+    public void Accept_loop_sheds_connections_at_EMFILE_instead_of_spinning()
+    {
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        var accepted = new List<Socket>();
+        using var acceptor = new Acceptor(reactor, listener, accepted.Add);
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+                {
+                    ReceiveTimeout = (int)HangLimit.TotalMilliseconds,
+                };
+                clients.Add(client);
+                client.Connect(listener.LocalEndPoint!); // completes in the kernel's backlog; not accepted yet
+            }
+
+            int callbacksAfterShedding = 0;
+            using (DescriptorLimit.Exhaust())
+            {
+                // Out of descriptors, each wake-up sheds one pending connection through the spare descriptor.
+                long start = Stopwatch.GetTimestamp();
+                while (acceptor.ShedCount < clients.Count && Stopwatch.GetElapsedTime(start) < HangLimit)
+                {
+                    reactor.RunOnce(TimeSpan.FromMilliseconds(100));
+                }
+
+                // The backlog is empty now: the listener is no longer ready, so the loop sleeps instead of spinning.
+                for (int i = 0; i < 5; i++)
+                {
+                    callbacksAfterShedding += reactor.RunOnce(TimeSpan.FromMilliseconds(20));
+                }
+            }
+
+            Assert.Equal(clients.Count, acceptor.ShedCount);
+            Assert.Equal(0, callbacksAfterShedding);
+            Assert.Empty(accepted);
+            Assert.True(acceptor.IsListening);
+            foreach (Socket client in clients)
+            {
+                Assert.Equal(0, client.Receive(new byte[1])); // shed: closed by the server, not left hanging
+            }
+
+            // With descriptors available again, accepting resumes.
+            using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            late.Connect(listener.LocalEndPoint!);
+            RunUntil(reactor, () => accepted.Count == 1, "a connection accepted after the limit was lifted");
+            Assert.Equal(1, acceptor.AcceptedCount);
+        }
+        finally
+        {
+            foreach (Socket socket in clients.Concat(accepted))
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Descriptor_closed_without_unregistering_is_dropped_by_epoll_and_reported_by_poll_and_select()
+    {
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        var (a, b) = SocketPair.Create();
+        using (b)
+        {
+            Readiness seen = default;
+            int calls = 0;
+            Registration registration = reactor.Register(a, Interest.Readable, (_, readiness) =>
+            {
+                calls++;
+                seen = readiness;
+            });
+            a.Dispose(); // the caller's bug: closed before the registration was disposed
+            reactor.RunOnce(TimeSpan.FromMilliseconds(50));
+            if (Kind == MultiplexerKind.Epoll)
+            {
+                Assert.Equal(0, calls); // the kernel removed the closed descriptor from the interest list
+            }
+            else
+            {
+                // poll: POLLNVAL; select: EBADF for the whole call, turned into an error for this descriptor.
+                Assert.True(calls > 0, "the closed descriptor was not reported");
+                Assert.True(seen.IsError && seen.IsReadable, $"got {seen}");
+            }
+
+            registration.Dispose();
+            Assert.Equal(0, reactor.RegistrationCount);
+            reactor.RunOnce(TimeSpan.FromMilliseconds(20)); // and the loop is healthy afterwards
+        }
+    }
+
     /// <summary>The client half of the allocation test: sends 32 bytes, waits for all 32 back, repeats.</summary>
     private sealed class Pinger
     {
