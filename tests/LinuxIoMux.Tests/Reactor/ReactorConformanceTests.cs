@@ -683,6 +683,9 @@ public abstract class ReactorConformanceTests
             group.Stop();
             Assert.All(group.Reactors, reactor => Assert.False(reactor.IsRunning));
             Assert.Equal(20, group.Acceptors.Sum(acceptor => acceptor!.AcceptedCount));
+            // SO_REUSEPORT hashes each connection's 4-tuple (distinct source ports here) to a listener: all 20 on one
+            // of two loops has probability 2^-19, so this checks that the kernel really spreads the load.
+            Assert.All(group.Acceptors, acceptor => Assert.True(acceptor!.AcceptedCount > 0, "a loop accepted nothing"));
         }
 
         foreach (EchoConnection connection in connections)
@@ -785,6 +788,57 @@ public abstract class ReactorConformanceTests
             Assert.Equal(0, reactor.RegistrationCount);
             reactor.RunOnce(TimeSpan.FromMilliseconds(20)); // and the loop is healthy afterwards
         }
+    }
+
+    [Fact]
+    public void Multiplexer_reports_each_ready_descriptor_with_its_token()
+    {
+        using Multiplexer multiplexer = Multiplexer.Create(Kind);
+        Assert.Equal(Kind, multiplexer.Kind);
+        var (a, b) = SocketPair.Create();
+        using (a) using (b)
+        {
+            multiplexer.Add(a.Fd, Interest.Readable, token: 0xA);
+            multiplexer.Add(b.Fd, Interest.Writable, token: 0xB);
+            a.Write("x"u8); // b becomes readable too, but b asked for writable only
+            var events = new ReadyEvent[8];
+            int ready = multiplexer.Wait(events, TimeSpan.FromSeconds(5));
+            Assert.Equal(1, ready); // a is not readable (nothing written to it); b is writable
+            Assert.Equal(0xBUL, events[0].Token);
+            Assert.True(events[0].Readiness.IsWritable);
+            Assert.False(events[0].Readiness.IsReadable);
+
+            multiplexer.Modify(b.Fd, Interest.Readable, token: 0xC);
+            ready = multiplexer.Wait(events, TimeSpan.FromSeconds(5));
+            Assert.Equal(1, ready);
+            Assert.Equal(0xCUL, events[0].Token);
+            Assert.True(events[0].Readiness.IsReadable);
+
+            Assert.True(multiplexer.Remove(b.Fd));
+            Assert.False(multiplexer.Remove(b.Fd));
+            Assert.Equal(0, multiplexer.Wait(events, TimeSpan.Zero));
+            Assert.Equal(1, multiplexer.Count);
+        }
+    }
+
+    [Fact]
+    public void Multiplexer_rejects_bad_arguments_before_any_syscall()
+    {
+        using Multiplexer multiplexer = Multiplexer.Create(Kind);
+        var (a, b) = SocketPair.Create();
+        using (a) using (b)
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => multiplexer.Add(-1, Interest.Readable, 0));
+            Assert.Throws<ArgumentException>(() => multiplexer.Add(a.Fd, Interest.None, 0));
+            Assert.Throws<ArgumentException>(() => multiplexer.Modify(a.Fd, Interest.Readable, 0)); // not registered
+            multiplexer.Add(a.Fd, Interest.Readable, 1);
+            Assert.Throws<ArgumentException>(() => multiplexer.Add(a.Fd, Interest.Readable, 2)); // already registered
+            Assert.Throws<ArgumentException>(() => multiplexer.Wait(Span<ReadyEvent>.Empty, TimeSpan.Zero));
+            Assert.Equal(1, multiplexer.Count);
+        }
+
+        multiplexer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => multiplexer.Wait(new ReadyEvent[1], TimeSpan.Zero));
     }
 
     /// <summary>The client half of the allocation test: sends 32 bytes, waits for all 32 back, repeats.</summary>
