@@ -30,7 +30,10 @@ public sealed class Acceptor : IDisposable
     /// </summary>
     public const int MaxAcceptsPerWakeup = 64;
 
+    /// <summary>10 ms: a transient shortage (a burst of closes pending) barely delays accepting.</summary>
     private static readonly TimeSpan s_initialBackoff = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>1 s: TCP's initial retransmission timeout (RFC 6298), so a waiting client is not outwaited by much.</summary>
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(1);
 
     private readonly Reactor _reactor;

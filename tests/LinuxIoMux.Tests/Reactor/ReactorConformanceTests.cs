@@ -32,6 +32,7 @@ public abstract class ReactorConformanceTests
     public void Echoes_concurrent_loopback_tcp_connections()
     {
         int connections = ConcurrentConnections;
+        _output.WriteLine($"descriptors open before: {OpenDescriptors.Count()}");
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(connections);
@@ -48,6 +49,7 @@ public abstract class ReactorConformanceTests
         var loop = new Thread(() => reactor.Run()) { IsBackground = true, Name = "echo-loop" };
         loop.Start();
         var clients = new List<Socket>(connections);
+        int highestFd = -1;
         try
         {
             for (int i = 0; i < connections; i++)
@@ -60,6 +62,8 @@ public abstract class ReactorConformanceTests
                 clients.Add(client);
                 client.Connect(listener.LocalEndPoint!);
             }
+
+            highestFd = (int)clients[^1].Handle;
 
             // All connections are open at once; every round each sends a distinct message and reads its own echo.
             var message = new byte[64];
@@ -100,7 +104,7 @@ public abstract class ReactorConformanceTests
 
         Assert.Empty(errors);
         Assert.Equal(connections, server.Count);
-        _output.WriteLine($"{Kind}: {connections} concurrent connections echoed 3 rounds of 64 bytes");
+        _output.WriteLine($"{Kind}: {connections} concurrent connections echoed 3 rounds of 64 bytes; highest fd in use was {highestFd}");
 
         static void Fill(byte[] message, int connection, int round)
         {
@@ -129,20 +133,12 @@ public abstract class ReactorConformanceTests
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
         int[] delaysMs = [50, 10, 40, 0, 30, 20, 20];
-        var fired = new List<int>();
-        var lateness = new List<string>();
+        var fired = new List<(int Index, TimeSpan Elapsed)>();
         for (int i = 0; i < delaysMs.Length; i++)
         {
             int index = i;
-            TimeSpan delay = TimeSpan.FromMilliseconds(delaysMs[i]);
             long scheduledAt = Stopwatch.GetTimestamp();
-            reactor.Schedule(delay, () =>
-            {
-                TimeSpan elapsed = Stopwatch.GetElapsedTime(scheduledAt);
-                Assert.True(elapsed >= delay, $"timer {index} fired after {elapsed.TotalMilliseconds} ms, before its {delay.TotalMilliseconds} ms");
-                fired.Add(index);
-                lateness.Add($"{delay.TotalMilliseconds}ms->{elapsed.TotalMilliseconds:F2}ms");
-            });
+            reactor.Schedule(TimeSpan.FromMilliseconds(delaysMs[i]), () => fired.Add((index, Stopwatch.GetElapsedTime(scheduledAt))));
         }
 
         bool cancelledRan = false;
@@ -153,10 +149,13 @@ public abstract class ReactorConformanceTests
 
         RunUntil(reactor, () => fired.Count == delaysMs.Length, "all timers fired");
         // Sorted by delay; equal delays (the two 20 ms timers, 5 and 6) in scheduling order.
-        Assert.Equal([3, 1, 5, 6, 4, 2, 0], fired);
+        Assert.Equal([3, 1, 5, 6, 4, 2, 0], fired.Select(f => f.Index));
+        // Lower bounds only: never before the delay. How late is the shared machine's business, so it is just printed.
+        Assert.All(fired, f => Assert.True(f.Elapsed >= TimeSpan.FromMilliseconds(delaysMs[f.Index]),
+            $"timer {f.Index} fired after {f.Elapsed.TotalMilliseconds} ms, before its {delaysMs[f.Index]} ms"));
         Assert.False(cancelledRan);
         Assert.Equal(0, reactor.PendingTimerCount);
-        _output.WriteLine(string.Join(", ", lateness));
+        _output.WriteLine(string.Join(", ", fired.Select(f => $"{delaysMs[f.Index]}ms->{f.Elapsed.TotalMilliseconds:F2}ms")));
     }
 
     [Fact]
@@ -589,6 +588,8 @@ public abstract class ReactorConformanceTests
         const int Warmup = 2_000;
         const int Measured = 10_000;
         using var reactor = new LinuxIoMux.Reactor(Kind);
+        object? failure = null;
+        reactor.UnhandledException += (_, e) => failure = e.ExceptionObject;
         var (client, server) = Loopback.TcpPair();
         var echo = new EchoConnection(server);
         var pinger = new Pinger(client);
@@ -598,9 +599,10 @@ public abstract class ReactorConformanceTests
             using Registration clientRegistration = reactor.Register(client, Interest.Readable, Pinger.Handler, pinger);
             pinger.Send();
 
-            Drive(reactor, pinger, Warmup);
+            Func<object?> failed = () => failure; // made once: a lambda inside the measured region would allocate
+            Drive(reactor, pinger, Warmup, failed);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            Drive(reactor, pinger, Warmup + Measured);
+            Drive(reactor, pinger, Warmup + Measured, failed);
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
             _output.WriteLine($"{Kind}: {Measured} echo round trips allocated {allocated} bytes on the loop thread");
@@ -609,11 +611,16 @@ public abstract class ReactorConformanceTests
             echo.Close(serverRegistration);
         }
 
-        static void Drive(LinuxIoMux.Reactor reactor, Pinger pinger, int target)
+        static void Drive(LinuxIoMux.Reactor reactor, Pinger pinger, int target, Func<object?> failure)
         {
             long start = Stopwatch.GetTimestamp();
             while (pinger.RoundTrips < target)
             {
+                if (failure() is { } exception)
+                {
+                    throw new InvalidOperationException($"A handler failed after {pinger.RoundTrips} round trips: {exception}");
+                }
+
                 if (Stopwatch.GetElapsedTime(start) > HangLimit)
                 {
                     throw new TimeoutException($"Hang detector: {pinger.RoundTrips} of {target} round trips.");
