@@ -85,6 +85,16 @@ public sealed class Acceptor : IDisposable
     /// <summary>True while the listener is registered (not paused, not disposed).</summary>
     public bool IsListening => _registration is not null;
 
+    /// <summary>
+    /// Test seam: behave as if the descriptor table were full: accept4 fails with EMFILE unless the spare descriptor
+    /// has just been closed (a real slot freed). Exhausting RLIMIT_NOFILE for real inside the test host is not
+    /// reliable: the runtime itself needs descriptors to start threads (a pipe per thread), and crashes without them.
+    /// </summary>
+    internal bool SimulateDescriptorExhaustion { get; set; }
+
+    /// <summary>Test seam: behave as if the spare descriptor could not be (re)opened.</summary>
+    internal bool SimulateSpareUnavailable { get; set; }
+
     /// <summary>Stops accepting: unregisters the listener, cancels a pending retry and closes the spare descriptor.</summary>
     public void Dispose()
     {
@@ -104,7 +114,7 @@ public sealed class Acceptor : IDisposable
     {
         for (int i = 0; i < MaxAcceptsPerWakeup && !_disposed; i++)
         {
-            int fd = AcceptOne(out Errno errno);
+            int fd = AcceptOne(slotFreed: false, out Errno errno);
             if (fd >= 0)
             {
                 _backoff = s_initialBackoff;
@@ -130,8 +140,16 @@ public sealed class Acceptor : IDisposable
         }
     }
 
-    private unsafe int AcceptOne(out Errno errno)
+    /// <param name="slotFreed">True when called right after closing the spare (only the test seam needs it).</param>
+    /// <param name="errno">The failure, when -1 is returned.</param>
+    private unsafe int AcceptOne(bool slotFreed, out Errno errno)
     {
+        if (SimulateDescriptorExhaustion && !slotFreed)
+        {
+            errno = Errno.EMFILE;
+            return -1;
+        }
+
         bool referenced = false;
         // SAFETY: keeps the listener's descriptor open (and its number unreused) for this one call.
         _listenerHandle.DangerousAddRef(ref referenced);
@@ -181,14 +199,14 @@ public sealed class Acceptor : IDisposable
         if (_spareFd >= 0)
         {
             CloseSpare();
-            int fd = AcceptOne(out _);
+            int fd = AcceptOne(slotFreed: true, out _);
             if (fd >= 0)
             {
                 _ = LibC.close(fd);
                 ShedCount++;
             }
 
-            _spareFd = OpenSpare();
+            _spareFd = SimulateSpareUnavailable ? -1 : OpenSpare();
             if (_spareFd >= 0)
             {
                 return; // progress was made; if more connections wait, the next readiness sheds the next one
@@ -215,7 +233,7 @@ public sealed class Acceptor : IDisposable
             return;
         }
 
-        if (_spareFd < 0)
+        if (_spareFd < 0 && !SimulateSpareUnavailable)
         {
             _spareFd = OpenSpare();
         }
