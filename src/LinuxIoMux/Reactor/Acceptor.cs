@@ -135,6 +135,7 @@ public sealed class Acceptor : IDisposable
                     or (Errno)113 /* EHOSTUNREACH */ or (Errno)95 /* EOPNOTSUPP */ or (Errno)101 /* ENETUNREACH */:
                     continue; // accept(2): a problem of that one connection; the listener is fine
                 default:
+                    // SAFETY: the number is only formatted into the message, never passed to a syscall.
                     throw new UnixException(errno, $"accept4(fd={_listenerHandle.DangerousGetHandle()})");
             }
         }
@@ -155,7 +156,8 @@ public sealed class Acceptor : IDisposable
         _listenerHandle.DangerousAddRef(ref referenced);
         try
         {
-            // SAFETY: null address and length pointers are allowed by accept4(2); nothing is written through them.
+            // SAFETY: the handle is referenced (above), so the number read here is the listener's until the release;
+            // null address and length pointers are allowed by accept4(2), which then writes through neither.
             int fd = LibC.accept4((int)_listenerHandle.DangerousGetHandle(), null, null, LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
             errno = fd >= 0 ? Errno.None : (Errno)Marshal.GetLastPInvokeError();
             return fd;
@@ -164,7 +166,7 @@ public sealed class Acceptor : IDisposable
         {
             if (referenced)
             {
-                _listenerHandle.DangerousRelease();
+                _listenerHandle.DangerousRelease(); // SAFETY: pairs with the successful AddRef above
             }
         }
     }

@@ -469,7 +469,7 @@ public sealed class Reactor : IDisposable
         {
             if (referenced)
             {
-                handle.DangerousRelease();
+                handle.DangerousRelease(); // SAFETY: pairs with the successful AddRef above
             }
         }
     }
