@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using EchoServer;
 using LinuxIoMux;
@@ -67,20 +68,31 @@ for (int i = 0; i < args.Length; i++)
 }
 
 var connections = new ConcurrentDictionary<EchoConnection, byte>();
-using var group = new ReactorGroup(backend, new IPEndPoint(IPAddress.Any, port), (reactor, socket) =>
+ReactorGroup group;
+try
 {
-    var connection = new EchoConnection(socket, closed => connections.TryRemove(closed, out _));
-    connections.TryAdd(connection, 0);
-    try
+    group = new ReactorGroup(backend, new IPEndPoint(IPAddress.Any, port), (reactor, socket) =>
     {
-        connection.Registration = reactor.Register(socket, Interest.Readable, EchoConnection.Handler, connection);
-    }
-    catch
-    {
-        connections.TryRemove(connection, out _);
-        throw; // the Acceptor closes the socket; the group reports the exception (e.g. select's fd >= 1024 limit)
-    }
-}, loops);
+        var connection = new EchoConnection(socket, closed => connections.TryRemove(closed, out _));
+        connections.TryAdd(connection, 0);
+        try
+        {
+            connection.Registration = reactor.Register(socket, Interest.Readable, EchoConnection.Handler, connection);
+        }
+        catch
+        {
+            connections.TryRemove(connection, out _);
+            throw; // the Acceptor closes the socket; the group reports the exception (e.g. select's fd >= 1024 limit)
+        }
+    }, loops);
+}
+catch (SocketException e)
+{
+    Console.Error.WriteLine($"EchoServer: cannot listen on port {port}: {e.Message}");
+    return 1;
+}
+
+using var ownedGroup = group;
 group.UnhandledException += (_, e) => Console.Error.WriteLine($"echo server: {((Exception)e.ExceptionObject).Message}");
 
 using var stop = new ManualResetEventSlim();

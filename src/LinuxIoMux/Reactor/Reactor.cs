@@ -207,6 +207,7 @@ public sealed class Reactor : IDisposable
     /// is cancelled. A Stop issued before Run starts makes it return at once (the request is consumed when Run returns).
     /// </summary>
     /// <exception cref="InvalidOperationException">The loop already runs (on any thread), or called from a handler.</exception>
+    /// <exception cref="UnixException">The wait itself failed (exceptions from callbacks are reported, not thrown).</exception>
     public void Run(CancellationToken cancellationToken = default)
     {
         EnterLoop();
@@ -233,6 +234,7 @@ public sealed class Reactor : IDisposable
     /// <param name="timeout"><see cref="Timeout.InfiniteTimeSpan"/> waits until something happens.</param>
     /// <returns>How many callbacks ran (handlers, timers, posted actions).</returns>
     /// <exception cref="InvalidOperationException">The loop already runs (on any thread), or called from a handler.</exception>
+    /// <exception cref="UnixException">The wait itself failed (exceptions from callbacks are reported, not thrown).</exception>
     public int RunOnce(TimeSpan timeout)
     {
         EnterLoop();
