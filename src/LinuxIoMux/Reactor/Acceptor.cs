@@ -30,7 +30,10 @@ public sealed class Acceptor : IDisposable
     /// </summary>
     public const int MaxAcceptsPerWakeup = 64;
 
+    /// <summary>10 ms: a transient shortage (a burst of closes pending) barely delays accepting.</summary>
     private static readonly TimeSpan s_initialBackoff = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>1 s: TCP's initial retransmission timeout (RFC 6298), so a waiting client is not outwaited by much.</summary>
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(1);
 
     private readonly Reactor _reactor;
@@ -82,6 +85,16 @@ public sealed class Acceptor : IDisposable
     /// <summary>True while the listener is registered (not paused, not disposed).</summary>
     public bool IsListening => _registration is not null;
 
+    /// <summary>
+    /// Test seam: behave as if the descriptor table were full: accept4 fails with EMFILE unless the spare descriptor
+    /// has just been closed (a real slot freed). Exhausting RLIMIT_NOFILE for real inside the test host is not
+    /// reliable: the runtime itself needs descriptors to start threads (a pipe per thread), and crashes without them.
+    /// </summary>
+    internal bool SimulateDescriptorExhaustion { get; set; }
+
+    /// <summary>Test seam: behave as if the spare descriptor could not be (re)opened.</summary>
+    internal bool SimulateSpareUnavailable { get; set; }
+
     /// <summary>Stops accepting: unregisters the listener, cancels a pending retry and closes the spare descriptor.</summary>
     public void Dispose()
     {
@@ -101,7 +114,7 @@ public sealed class Acceptor : IDisposable
     {
         for (int i = 0; i < MaxAcceptsPerWakeup && !_disposed; i++)
         {
-            int fd = AcceptOne(out Errno errno);
+            int fd = AcceptOne(slotFreed: false, out Errno errno);
             if (fd >= 0)
             {
                 _backoff = s_initialBackoff;
@@ -122,19 +135,29 @@ public sealed class Acceptor : IDisposable
                     or (Errno)113 /* EHOSTUNREACH */ or (Errno)95 /* EOPNOTSUPP */ or (Errno)101 /* ENETUNREACH */:
                     continue; // accept(2): a problem of that one connection; the listener is fine
                 default:
+                    // SAFETY: the number is only formatted into the message, never passed to a syscall.
                     throw new UnixException(errno, $"accept4(fd={_listenerHandle.DangerousGetHandle()})");
             }
         }
     }
 
-    private unsafe int AcceptOne(out Errno errno)
+    /// <param name="slotFreed">True when called right after closing the spare (only the test seam needs it).</param>
+    /// <param name="errno">The failure, when -1 is returned.</param>
+    private unsafe int AcceptOne(bool slotFreed, out Errno errno)
     {
+        if (SimulateDescriptorExhaustion && !slotFreed)
+        {
+            errno = Errno.EMFILE;
+            return -1;
+        }
+
         bool referenced = false;
         // SAFETY: keeps the listener's descriptor open (and its number unreused) for this one call.
         _listenerHandle.DangerousAddRef(ref referenced);
         try
         {
-            // SAFETY: null address and length pointers are allowed by accept4(2); nothing is written through them.
+            // SAFETY: the handle is referenced (above), so the number read here is the listener's until the release;
+            // null address and length pointers are allowed by accept4(2), which then writes through neither.
             int fd = LibC.accept4((int)_listenerHandle.DangerousGetHandle(), null, null, LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
             errno = fd >= 0 ? Errno.None : (Errno)Marshal.GetLastPInvokeError();
             return fd;
@@ -143,7 +166,7 @@ public sealed class Acceptor : IDisposable
         {
             if (referenced)
             {
-                _listenerHandle.DangerousRelease();
+                _listenerHandle.DangerousRelease(); // SAFETY: pairs with the successful AddRef above
             }
         }
     }
@@ -178,14 +201,14 @@ public sealed class Acceptor : IDisposable
         if (_spareFd >= 0)
         {
             CloseSpare();
-            int fd = AcceptOne(out _);
+            int fd = AcceptOne(slotFreed: true, out _);
             if (fd >= 0)
             {
                 _ = LibC.close(fd);
                 ShedCount++;
             }
 
-            _spareFd = OpenSpare();
+            _spareFd = SimulateSpareUnavailable ? -1 : OpenSpare();
             if (_spareFd >= 0)
             {
                 return; // progress was made; if more connections wait, the next readiness sheds the next one
@@ -212,7 +235,7 @@ public sealed class Acceptor : IDisposable
             return;
         }
 
-        if (_spareFd < 0)
+        if (_spareFd < 0 && !SimulateSpareUnavailable)
         {
             _spareFd = OpenSpare();
         }

@@ -46,8 +46,9 @@ public sealed class EpollMultiplexer : Multiplexer
 
     private protected override int WaitCore(Span<ReadyEvent> events, TimeSpan timeout)
     {
-        // ReadyEvent and EpollEvent are both 16-byte unmanaged structs, so the kernel can write into the caller's
-        // memory directly; each record is then rewritten in place, read completely before it is overwritten.
+        // SAFETY: ReadyEvent and EpollEvent are both 16-byte unmanaged structs (explicit layouts, Size = 16), so the
+        // reinterpretation covers exactly the caller's memory and the kernel writes only inside it; each record is
+        // then rewritten in place, read completely into a local before it is overwritten.
         Span<EpollEvent> raw = MemoryMarshal.Cast<ReadyEvent, EpollEvent>(events);
         int ready = _epoll.Wait(raw, timeout);
         for (int i = 0; i < ready; i++)

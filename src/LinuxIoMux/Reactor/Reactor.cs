@@ -101,7 +101,7 @@ public sealed class Reactor : IDisposable
     public MultiplexerKind Kind => _multiplexer.Kind;
 
     /// <summary>How many descriptors are registered (the internal waker not counted).</summary>
-    public int RegistrationCount => _multiplexer.Count - 1;
+    public int RegistrationCount => _disposed ? 0 : _multiplexer.Count - 1;
 
     /// <summary>How many timers are scheduled and not yet run (cancelled ones may still be counted until dropped).</summary>
     public int PendingTimerCount => _timers.Count;
@@ -207,6 +207,7 @@ public sealed class Reactor : IDisposable
     /// is cancelled. A Stop issued before Run starts makes it return at once (the request is consumed when Run returns).
     /// </summary>
     /// <exception cref="InvalidOperationException">The loop already runs (on any thread), or called from a handler.</exception>
+    /// <exception cref="UnixException">The wait itself failed (exceptions from callbacks are reported, not thrown).</exception>
     public void Run(CancellationToken cancellationToken = default)
     {
         EnterLoop();
@@ -233,6 +234,7 @@ public sealed class Reactor : IDisposable
     /// <param name="timeout"><see cref="Timeout.InfiniteTimeSpan"/> waits until something happens.</param>
     /// <returns>How many callbacks ran (handlers, timers, posted actions).</returns>
     /// <exception cref="InvalidOperationException">The loop already runs (on any thread), or called from a handler.</exception>
+    /// <exception cref="UnixException">The wait itself failed (exceptions from callbacks are reported, not thrown).</exception>
     public int RunOnce(TimeSpan timeout)
     {
         EnterLoop();
@@ -250,9 +252,13 @@ public sealed class Reactor : IDisposable
     public void Stop()
     {
         _stopRequested = true;
-        if (!_disposed)
+        try
         {
             _waker.Wake();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently: there is no loop left to wake.
         }
     }
 
@@ -290,8 +296,19 @@ public sealed class Reactor : IDisposable
         _waker.Dispose();
     }
 
-    internal void Modify(Registration registration, Interest interest)
+    /// <summary>Changes what <paramref name="registration"/> waits for (same as <see cref="Registration.Modify"/>).</summary>
+    /// <exception cref="ObjectDisposedException">The registration or the reactor was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
+    /// <exception cref="ArgumentException">An empty interest, or a registration of another reactor.</exception>
+    /// <exception cref="NotSupportedException"><see cref="Interest.EdgeTriggered"/> on poll or select.</exception>
+    public void Modify(Registration registration, Interest interest)
     {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (!ReferenceEquals(registration.Reactor, this))
+        {
+            throw new ArgumentException("The registration belongs to another reactor.", nameof(registration));
+        }
+
         ThrowIfUnusable();
         if (!IsCurrent(registration))
         {
@@ -302,8 +319,14 @@ public sealed class Reactor : IDisposable
         registration.Interest = interest;
     }
 
-    internal void Unregister(Registration registration)
+    /// <summary>
+    /// Stops watching the registration's descriptor (same as <see cref="Registration.Dispose"/>): its handler is not
+    /// called again, not even for an event already collected in the current batch. Idempotent; the descriptor stays open.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
+    public void Unregister(Registration registration)
     {
+        ArgumentNullException.ThrowIfNull(registration);
         if (_disposed || !IsCurrent(registration))
         {
             return;
@@ -448,7 +471,7 @@ public sealed class Reactor : IDisposable
         {
             if (referenced)
             {
-                handle.DangerousRelease();
+                handle.DangerousRelease(); // SAFETY: pairs with the successful AddRef above
             }
         }
     }

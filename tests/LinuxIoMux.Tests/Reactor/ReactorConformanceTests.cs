@@ -32,6 +32,7 @@ public abstract class ReactorConformanceTests
     public void Echoes_concurrent_loopback_tcp_connections()
     {
         int connections = ConcurrentConnections;
+        _output.WriteLine($"descriptors open before: {OpenDescriptors.Count()}");
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(connections);
@@ -48,6 +49,7 @@ public abstract class ReactorConformanceTests
         var loop = new Thread(() => reactor.Run()) { IsBackground = true, Name = "echo-loop" };
         loop.Start();
         var clients = new List<Socket>(connections);
+        int highestFd = -1;
         try
         {
             for (int i = 0; i < connections; i++)
@@ -60,6 +62,8 @@ public abstract class ReactorConformanceTests
                 clients.Add(client);
                 client.Connect(listener.LocalEndPoint!);
             }
+
+            highestFd = (int)clients[^1].Handle;
 
             // All connections are open at once; every round each sends a distinct message and reads its own echo.
             var message = new byte[64];
@@ -100,7 +104,7 @@ public abstract class ReactorConformanceTests
 
         Assert.Empty(errors);
         Assert.Equal(connections, server.Count);
-        _output.WriteLine($"{Kind}: {connections} concurrent connections echoed 3 rounds of 64 bytes");
+        _output.WriteLine($"{Kind}: {connections} concurrent connections echoed 3 rounds of 64 bytes; highest fd in use was {highestFd}");
 
         static void Fill(byte[] message, int connection, int round)
         {
@@ -129,20 +133,12 @@ public abstract class ReactorConformanceTests
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
         int[] delaysMs = [50, 10, 40, 0, 30, 20, 20];
-        var fired = new List<int>();
-        var lateness = new List<string>();
+        var fired = new List<(int Index, TimeSpan Elapsed)>();
         for (int i = 0; i < delaysMs.Length; i++)
         {
             int index = i;
-            TimeSpan delay = TimeSpan.FromMilliseconds(delaysMs[i]);
             long scheduledAt = Stopwatch.GetTimestamp();
-            reactor.Schedule(delay, () =>
-            {
-                TimeSpan elapsed = Stopwatch.GetElapsedTime(scheduledAt);
-                Assert.True(elapsed >= delay, $"timer {index} fired after {elapsed.TotalMilliseconds} ms, before its {delay.TotalMilliseconds} ms");
-                fired.Add(index);
-                lateness.Add($"{delay.TotalMilliseconds}ms->{elapsed.TotalMilliseconds:F2}ms");
-            });
+            reactor.Schedule(TimeSpan.FromMilliseconds(delaysMs[i]), () => fired.Add((index, Stopwatch.GetElapsedTime(scheduledAt))));
         }
 
         bool cancelledRan = false;
@@ -153,10 +149,13 @@ public abstract class ReactorConformanceTests
 
         RunUntil(reactor, () => fired.Count == delaysMs.Length, "all timers fired");
         // Sorted by delay; equal delays (the two 20 ms timers, 5 and 6) in scheduling order.
-        Assert.Equal([3, 1, 5, 6, 4, 2, 0], fired);
+        Assert.Equal([3, 1, 5, 6, 4, 2, 0], fired.Select(f => f.Index));
+        // Lower bounds only: never before the delay. How late is the shared machine's business, so it is just printed.
+        Assert.All(fired, f => Assert.True(f.Elapsed >= TimeSpan.FromMilliseconds(delaysMs[f.Index]),
+            $"timer {f.Index} fired after {f.Elapsed.TotalMilliseconds} ms, before its {delaysMs[f.Index]} ms"));
         Assert.False(cancelledRan);
         Assert.Equal(0, reactor.PendingTimerCount);
-        _output.WriteLine(string.Join(", ", lateness));
+        _output.WriteLine(string.Join(", ", fired.Select(f => $"{delaysMs[f.Index]}ms->{f.Elapsed.TotalMilliseconds:F2}ms")));
     }
 
     [Fact]
@@ -588,7 +587,10 @@ public abstract class ReactorConformanceTests
     {
         const int Warmup = 2_000;
         const int Measured = 10_000;
+        TimeSpan warmupTime = TimeSpan.FromSeconds(1);
         using var reactor = new LinuxIoMux.Reactor(Kind);
+        object? failure = null;
+        reactor.UnhandledException += (_, e) => failure = e.ExceptionObject;
         var (client, server) = Loopback.TcpPair();
         var echo = new EchoConnection(server);
         var pinger = new Pinger(client);
@@ -598,22 +600,49 @@ public abstract class ReactorConformanceTests
             using Registration clientRegistration = reactor.Register(client, Interest.Readable, Pinger.Handler, pinger);
             pinger.Send();
 
-            Drive(reactor, pinger, Warmup);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Drive(reactor, pinger, Warmup + Measured);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Func<object?> failed = () => failure; // made once: a lambda inside the measured region would allocate
 
-            _output.WriteLine($"{Kind}: {Measured} echo round trips allocated {allocated} bytes on the loop thread");
+            // Warm-up by time as well as count: tiered compilation promotes hot methods in the background after a
+            // 100 ms call-counting delay, and with dynamic PGO that one-time re-JIT was seen to allocate 40 bytes on
+            // this thread once (never with DOTNET_TieredPGO=0). Steady state is what comes after it has settled.
+            long warmupStart = Stopwatch.GetTimestamp();
+            int warmedUp = 0;
+            while (warmedUp < Warmup || Stopwatch.GetElapsedTime(warmupStart) < warmupTime)
+            {
+                warmedUp += Warmup;
+                Drive(reactor, pinger, warmedUp, failed);
+            }
+
+            int target = pinger.RoundTrips + Measured;
+
+            // Earlier tests leave garbage (sockets awaiting finalization); collect it now so that no collection
+            // triggered by other threads lands in the measured window, where retiring this thread's allocation
+            // context can skew the per-thread counter by a few bytes.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            int collectionsBefore = GC.CollectionCount(0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Drive(reactor, pinger, target, failed);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            int collections = GC.CollectionCount(0) - collectionsBefore;
+
+            _output.WriteLine($"{Kind}: {Measured} echo round trips allocated {allocated} bytes on the loop thread ({collections} gen0 collections meanwhile)");
             Assert.Equal(0, allocated);
             Assert.True(pinger.Intact, "an echo came back different from what was sent");
             echo.Close(serverRegistration);
         }
 
-        static void Drive(LinuxIoMux.Reactor reactor, Pinger pinger, int target)
+        static void Drive(LinuxIoMux.Reactor reactor, Pinger pinger, int target, Func<object?> failure)
         {
             long start = Stopwatch.GetTimestamp();
             while (pinger.RoundTrips < target)
             {
+                if (failure() is { } exception)
+                {
+                    throw new InvalidOperationException($"A handler failed after {pinger.RoundTrips} round trips: {exception}");
+                }
+
                 if (Stopwatch.GetElapsedTime(start) > HangLimit)
                 {
                     throw new TimeoutException($"Hang detector: {pinger.RoundTrips} of {target} round trips.");
@@ -683,12 +712,269 @@ public abstract class ReactorConformanceTests
             group.Stop();
             Assert.All(group.Reactors, reactor => Assert.False(reactor.IsRunning));
             Assert.Equal(20, group.Acceptors.Sum(acceptor => acceptor!.AcceptedCount));
+            // SO_REUSEPORT hashes each connection's 4-tuple (distinct source ports here) to a listener: all 20 on one
+            // of two loops has probability 2^-19, so this checks that the kernel really spreads the load.
+            Assert.All(group.Acceptors, acceptor => Assert.True(acceptor!.AcceptedCount > 0, "a loop accepted nothing"));
         }
 
         foreach (EchoConnection connection in connections)
         {
             connection.Close(null);
         }
+    }
+
+    [Fact]
+    public void Accept_loop_sheds_connections_at_EMFILE_instead_of_spinning() =>
+        ShedAtEmfile(realLimit: false);
+
+    /// <summary>
+    /// The same with the real RLIMIT_NOFILE lowered until accept4 fails with EMFILE. Opt-in
+    /// (LINUXIOMUX_REAL_EMFILE=1): while the limit is exhausted the runtime cannot start a thread (each needs a pipe),
+    /// and the thread pool's starvation detector may start one at any moment, which kills the whole test host
+    /// ("Out of memory"; seen under strace: pipe2 failing with EMFILE in a new thread). Passes when run alone.
+    /// </summary>
+    [SkippableFact]
+    public void Accept_loop_sheds_connections_at_real_EMFILE_instead_of_spinning()
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("LINUXIOMUX_REAL_EMFILE") == "1",
+            "Opt-in (LINUXIOMUX_REAL_EMFILE=1): exhausting descriptors in the test host can crash the runtime itself.");
+        ShedAtEmfile(realLimit: true);
+    }
+
+    private void ShedAtEmfile(bool realLimit)
+    {
+        if (realLimit)
+        {
+            WarmUpAcceptPaths();
+        }
+
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        var accepted = new List<Socket>();
+        using var acceptor = new Acceptor(reactor, listener, accepted.Add);
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+                {
+                    ReceiveTimeout = (int)HangLimit.TotalMilliseconds,
+                };
+                clients.Add(client);
+                client.Connect(listener.LocalEndPoint!); // completes in the kernel's backlog; not accepted yet
+            }
+
+            int callbacksAfterShedding = 0;
+            using (realLimit ? DescriptorLimit.Exhaust() : null)
+            {
+                acceptor.SimulateDescriptorExhaustion = !realLimit;
+
+                // Out of descriptors, each wake-up sheds one pending connection through the spare descriptor.
+                long start = Stopwatch.GetTimestamp();
+                while (acceptor.ShedCount < clients.Count && Stopwatch.GetElapsedTime(start) < HangLimit)
+                {
+                    reactor.RunOnce(TimeSpan.FromMilliseconds(100));
+                }
+
+                // The backlog is empty now: the listener is no longer ready, so the loop sleeps instead of spinning.
+                for (int i = 0; i < 5; i++)
+                {
+                    callbacksAfterShedding += reactor.RunOnce(TimeSpan.FromMilliseconds(20));
+                }
+
+                acceptor.SimulateDescriptorExhaustion = false;
+            }
+
+            Assert.Equal(clients.Count, acceptor.ShedCount);
+            Assert.Equal(0, callbacksAfterShedding);
+            Assert.Empty(accepted);
+            Assert.True(acceptor.IsListening);
+            foreach (Socket client in clients)
+            {
+                Assert.Equal(0, client.Receive(new byte[1])); // shed: closed by the server, not left hanging
+            }
+
+            // With descriptors available again, accepting resumes.
+            using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            late.Connect(listener.LocalEndPoint!);
+            RunUntil(reactor, () => accepted.Count == 1, "a connection accepted after the limit was lifted");
+            Assert.Equal(1, acceptor.AcceptedCount);
+        }
+        finally
+        {
+            foreach (Socket socket in clients.Concat(accepted))
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Accept_loop_backs_off_when_no_spare_descriptor_is_left()
+    {
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        var accepted = new List<Socket>();
+        var clients = new List<Socket>();
+        using var acceptor = new Acceptor(reactor, listener, accepted.Add)
+        {
+            SimulateDescriptorExhaustion = true,
+            // The spare opened at construction is used once; after that it cannot be reopened (someone else took the
+            // freed slot), so there is nothing left to shed with and the acceptor must back off.
+            SimulateSpareUnavailable = true,
+        };
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                client.Connect(listener.LocalEndPoint!);
+            }
+
+            int callbacks = 0;
+            long start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromMilliseconds(300))
+            {
+                callbacks += reactor.RunOnce(TimeSpan.FromMilliseconds(50));
+            }
+
+            // Retries are timer-driven with doubling delays (10, 20, 40, ... ms, each a lower bound), so however long
+            // the window really lasted, only a handful of callbacks ran; a spinning accept loop would run thousands.
+            _output.WriteLine($"{callbacks} callbacks, {acceptor.PauseCount} pauses while out of descriptors");
+            Assert.InRange(acceptor.PauseCount, 2, 20);
+            Assert.InRange(callbacks, 2, 100);
+            Assert.Empty(accepted);
+            Assert.Equal(1, acceptor.ShedCount); // with the spare's one slot
+
+            acceptor.SimulateDescriptorExhaustion = false;
+            acceptor.SimulateSpareUnavailable = false;
+            RunUntil(reactor, () => accepted.Count == clients.Count - 1, "the pending connections accepted once descriptors were available");
+            Assert.True(acceptor.IsListening);
+        }
+        finally
+        {
+            foreach (Socket socket in clients.Concat(accepted))
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the accept and timer code once with descriptors available: while the limit is exhausted the runtime
+    /// cannot open an assembly file, so everything the window runs must be loaded before it.
+    /// </summary>
+    private void WarmUpAcceptPaths()
+    {
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var accepted = new List<Socket>();
+        using (var acceptor = new Acceptor(reactor, listener, accepted.Add))
+        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            client.Connect(listener.LocalEndPoint!);
+            bool timerRan = false;
+            reactor.Schedule(TimeSpan.Zero, () => timerRan = true).Cancel();
+            reactor.Schedule(TimeSpan.Zero, () => timerRan = true);
+            RunUntil(reactor, () => accepted.Count == 1 && timerRan, "warm-up accept and timer");
+        }
+
+        foreach (Socket socket in accepted)
+        {
+            socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Descriptor_closed_without_unregistering_is_dropped_by_epoll_and_reported_by_poll_and_select()
+    {
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        var (a, b) = SocketPair.Create();
+        using (b)
+        {
+            Readiness seen = default;
+            int calls = 0;
+            Registration registration = reactor.Register(a, Interest.Readable, (_, readiness) =>
+            {
+                calls++;
+                seen = readiness;
+            });
+            a.Dispose(); // the caller's bug: closed before the registration was disposed
+            reactor.RunOnce(TimeSpan.FromMilliseconds(50));
+            if (Kind == MultiplexerKind.Epoll)
+            {
+                Assert.Equal(0, calls); // the kernel removed the closed descriptor from the interest list
+            }
+            else
+            {
+                // poll: POLLNVAL; select: EBADF for the whole call, turned into an error for this descriptor.
+                Assert.True(calls > 0, "the closed descriptor was not reported");
+                Assert.True(seen.IsError && seen.IsReadable, $"got {seen}");
+            }
+
+            registration.Dispose();
+            Assert.Equal(0, reactor.RegistrationCount);
+            reactor.RunOnce(TimeSpan.FromMilliseconds(20)); // and the loop is healthy afterwards
+        }
+    }
+
+    [Fact]
+    public void Multiplexer_reports_each_ready_descriptor_with_its_token()
+    {
+        using Multiplexer multiplexer = Multiplexer.Create(Kind);
+        Assert.Equal(Kind, multiplexer.Kind);
+        var (a, b) = SocketPair.Create();
+        using (a) using (b)
+        {
+            multiplexer.Add(a.Fd, Interest.Readable, token: 0xA);
+            multiplexer.Add(b.Fd, Interest.Writable, token: 0xB);
+            a.Write("x"u8); // b becomes readable too, but b asked for writable only
+            var events = new ReadyEvent[8];
+            int ready = multiplexer.Wait(events, TimeSpan.FromSeconds(5));
+            Assert.Equal(1, ready); // a is not readable (nothing written to it); b is writable
+            Assert.Equal(0xBUL, events[0].Token);
+            Assert.True(events[0].Readiness.IsWritable);
+            Assert.False(events[0].Readiness.IsReadable);
+
+            multiplexer.Modify(b.Fd, Interest.Readable, token: 0xC);
+            ready = multiplexer.Wait(events, TimeSpan.FromSeconds(5));
+            Assert.Equal(1, ready);
+            Assert.Equal(0xCUL, events[0].Token);
+            Assert.True(events[0].Readiness.IsReadable);
+
+            Assert.True(multiplexer.Remove(b.Fd));
+            Assert.False(multiplexer.Remove(b.Fd));
+            Assert.Equal(0, multiplexer.Wait(events, TimeSpan.Zero));
+            Assert.Equal(1, multiplexer.Count);
+        }
+    }
+
+    [Fact]
+    public void Multiplexer_rejects_bad_arguments_before_any_syscall()
+    {
+        using Multiplexer multiplexer = Multiplexer.Create(Kind);
+        var (a, b) = SocketPair.Create();
+        using (a) using (b)
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => multiplexer.Add(-1, Interest.Readable, 0));
+            Assert.Throws<ArgumentException>(() => multiplexer.Add(a.Fd, Interest.None, 0));
+            Assert.Throws<ArgumentException>(() => multiplexer.Modify(a.Fd, Interest.Readable, 0)); // not registered
+            multiplexer.Add(a.Fd, Interest.Readable, 1);
+            Assert.Throws<ArgumentException>(() => multiplexer.Add(a.Fd, Interest.Readable, 2)); // already registered
+            Assert.Throws<ArgumentException>(() => multiplexer.Wait(Span<ReadyEvent>.Empty, TimeSpan.Zero));
+            Assert.Equal(1, multiplexer.Count);
+        }
+
+        multiplexer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => multiplexer.Wait(new ReadyEvent[1], TimeSpan.Zero));
     }
 
     /// <summary>The client half of the allocation test: sends 32 bytes, waits for all 32 back, repeats.</summary>
