@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# LinuxIoMux build entry point. Usage: ./build.sh [build|test|demo|bench|clean] [args...]
+# LinuxIoMux build entry point. Usage: ./build.sh [build|test|demo|bench|compare|pack|clean] [args...]
 #   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
 #   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
 #   bench   the benchmark suite (arrives with the benchmark issue)
+#   compare the sample servers under redis-benchmark and wrk next to redis-server and Kestrel (tools/compare-servers.sh)
 #   pack    the NuGet package (+ symbols) in artifacts/packages, then install it from there into a throwaway
 #           console project and run it
 #   clean   remove artifacts/ and every bin/ and obj/
@@ -113,6 +114,7 @@ case $command in
         echo "bench: not yet. The benchmark suite (BenchmarkDotNet + scaling runs) arrives with the benchmark issue;"
         echo "       meanwhile ./build.sh demo prints the select/poll/epoll comparison."
         ;;
+    compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
     pack) pack ;;
     clean) clean ;;
     -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;

@@ -9,8 +9,8 @@ namespace LinuxIoMux.Samples;
 /// <see cref="IRequestProcessor"/> answer the complete requests, writes the replies, and applies back-pressure.
 /// </summary>
 /// <remarks>
-/// <para><b>Bounded memory.</b> Input never exceeds the processor's <see cref="IRequestProcessor.MaxRequestBytes"/>
-/// (the processor refuses larger requests). Output stops growing at <see cref="OutputLimit"/>: past it the connection
+/// <para><b>Bounded memory.</b> Input starts at <see cref="InitialInputBytes"/> and never exceeds the processor's
+/// <see cref="IRequestProcessor.MaxRequestBytes"/> (the processor refuses larger requests). Output stops growing at <see cref="OutputLimit"/>: past it the connection
 /// stops reading and processing until the client has read enough; a client that reads nothing stalls only itself.</para>
 /// <para><b>Slow clients.</b> A partial request older than the server's request timeout closes the connection
 /// (checked by <see cref="ConnectionSweeper"/>), so a client trickling bytes cannot hold a buffer forever.</para>
@@ -21,13 +21,20 @@ internal sealed class ProtocolConnection
     /// <summary>Reply bytes queued before the connection stops taking requests (what one slow reader may pin).</summary>
     internal const int OutputLimit = 256 * 1024;
 
+    /// <summary>
+    /// The input buffer a connection starts with (redis-server reads 16 KiB at a time too); it grows by doubling only
+    /// while one request needs more, up to <see cref="IRequestProcessor.MaxRequestBytes"/>, so idle connections stay
+    /// small.
+    /// </summary>
+    internal const int InitialInputBytes = 16 * 1024;
+
     private static readonly ReadinessHandler s_onReady = static (registration, readiness) =>
         ((ProtocolConnection)registration.State!).OnReady(readiness);
 
     private readonly Socket _socket;
     private readonly IRequestProcessor _processor;
     private readonly ConnectionSweeper _sweeper;
-    private readonly byte[] _input;
+    private byte[] _input;
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private readonly Registration _registration;
     private int _inputCount;
@@ -40,7 +47,7 @@ internal sealed class ProtocolConnection
         _socket = socket;
         _processor = processor;
         _sweeper = sweeper;
-        _input = new byte[processor.MaxRequestBytes];
+        _input = new byte[Math.Min(InitialInputBytes, processor.MaxRequestBytes)];
         socket.NoDelay = true;
         _registration = reactor.Register(socket, Interest.Readable, s_onReady, this);
         sweeper.Add(this);
@@ -78,32 +85,53 @@ internal sealed class ProtocolConnection
         UpdateInterest();
     }
 
-    /// <summary>Reads until the kernel has nothing more (or the buffer is full) and answers what is complete.</summary>
+    /// <summary>
+    /// One read into the free part of the input buffer, then answers what is complete. One read per readiness, as
+    /// redis-server does: the wait is level-triggered, so unread bytes are reported again, and reading on until
+    /// EAGAIN would cost an extra recv(2) that finds nothing on almost every event.
+    /// </summary>
     /// <returns>False once the connection is closed.</returns>
     private bool ReadAndProcess()
     {
-        while (!_closeAfterFlush && PendingOutput < OutputLimit && _inputCount < _input.Length)
+        if (_closeAfterFlush || PendingOutput >= OutputLimit)
         {
-            int received = _socket.ReceiveNonBlocking(_input.AsSpan(_inputCount), out _);
-            if (received == NonBlockingSocket.WouldBlock)
-            {
-                break;
-            }
-
-            if (received == 0 || received == NonBlockingSocket.Failed)
-            {
-                Close(); // end of stream or reset: whatever is unanswered has no one to go to
-                return false;
-            }
-
-            _inputCount += received;
-            Process();
-            if (!Flush())
-            {
-                return false;
-            }
+            return true;
         }
 
+        if (_inputCount == _input.Length && !GrowInput())
+        {
+            Close(); // a full buffer the processor neither answered nor refused: cannot happen with bounded parsers
+            return false;
+        }
+
+        int received = _socket.ReceiveNonBlocking(_input.AsSpan(_inputCount), out _);
+        if (received == NonBlockingSocket.WouldBlock)
+        {
+            return true;
+        }
+
+        if (received == 0 || received == NonBlockingSocket.Failed)
+        {
+            Close(); // end of stream or reset: whatever is unanswered has no one to go to
+            return false;
+        }
+
+        _inputCount += received;
+        Process();
+        return Flush();
+    }
+
+    /// <summary>Doubles the input buffer, up to the processor's largest request.</summary>
+    private bool GrowInput()
+    {
+        if (_input.Length >= _processor.MaxRequestBytes)
+        {
+            return false;
+        }
+
+        byte[] larger = new byte[Math.Min(_input.Length * 2, _processor.MaxRequestBytes)];
+        _input.AsSpan(0, _inputCount).CopyTo(larger);
+        _input = larger;
         return true;
     }
 
@@ -172,7 +200,7 @@ internal sealed class ProtocolConnection
     private void UpdateInterest()
     {
         Interest wanted = PendingOutput > 0 ? Interest.Writable : Interest.None;
-        if (!_closeAfterFlush && PendingOutput < OutputLimit && _inputCount < _input.Length)
+        if (!_closeAfterFlush && PendingOutput < OutputLimit && _inputCount < _processor.MaxRequestBytes)
         {
             wanted |= Interest.Readable;
         }
