@@ -27,7 +27,8 @@ public class ReadmeExamplesTests
         Assert.Matches(@"^fd \d+: In$", lines[2]);
         Assert.Equal("True", lines[3]);
         Assert.Equal("1", lines[4]);
-        Assert.Equal(5, lines.Length);
+        Assert.Equal("read 5 bytes, readable=True", lines[5]);
+        Assert.Equal(6, lines.Length);
     }
 
     private static void RunTour()
@@ -79,6 +80,31 @@ public class ReadmeExamplesTests
             wake.Signal();                                           // from any thread; signals coalesce
             Console.WriteLine(waiter.Result);                        // 1
             wake.Consume();
+        }
+
+        RunReactorExample();
+    }
+
+    private static void RunReactorExample()
+    {
+        using var reactor = new Reactor(MultiplexerKind.Epoll);  // or MultiplexerKind.Poll, MultiplexerKind.Select
+        var (left, right) = SocketPair.Create();
+        using (left)
+        using (right)
+        {
+            Registration registration = reactor.Register(left, Interest.Readable, static (registration, readiness) =>
+            {
+                var socket = (FileDescriptorHandle)registration.State!;
+                Span<byte> buffer = stackalloc byte[64];
+                int n = socket.Read(buffer);                       // -1 would mean EAGAIN: wait for the next readiness
+                Console.WriteLine($"read {n} bytes, readable={readiness.IsReadable}");
+                registration.Reactor.Stop();
+            }, state: left);
+
+            reactor.Post(() => right.Write("hello"u8));           // Post works from any thread; the eventfd wakes the loop
+            reactor.Schedule(TimeSpan.FromSeconds(5), reactor.Stop); // a timer: a safety net for this example
+            reactor.Run();                                        // returns after Stop
+            registration.Dispose();                               // unregister before closing the descriptor
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LinuxIoMux.Tests.Reactor;
+namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>
 /// Lowers this process's soft RLIMIT_NOFILE so the next descriptor allocation fails with EMFILE, and restores it on

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace LinuxIoMux.Tests.Reactor;
+namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>The reactor contract on epoll, including edge-triggered registrations.</summary>
 public sealed class EpollReactorTests(ITestOutputHelper output) : ReactorConformanceTests(output)

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace LinuxIoMux.Tests.Reactor;
+namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>The reactor contract on poll.</summary>
 public sealed class PollReactorTests(ITestOutputHelper output) : ReactorConformanceTests(output)

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using LinuxIoMux.Tests.Util;
 using Microsoft.Win32.SafeHandles;
 using Xunit.Abstractions;
-using static LinuxIoMux.Tests.Reactor.ReactorTestUtil;
+using static LinuxIoMux.Tests.ReactorLoop.ReactorTestUtil;
 
-namespace LinuxIoMux.Tests.Reactor;
+namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>
 /// The reactor's contract, run once per backend by <see cref="EpollReactorTests"/>, <see cref="PollReactorTests"/>

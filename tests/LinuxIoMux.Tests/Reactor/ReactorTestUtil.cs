@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace LinuxIoMux.Tests.Reactor;
+namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>Shared helpers of the reactor tests: a hang-detecting loop driver and an echo handler.</summary>
 internal static class ReactorTestUtil

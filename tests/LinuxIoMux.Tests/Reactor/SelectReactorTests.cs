@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace LinuxIoMux.Tests.Reactor;
+namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>The reactor contract on select.</summary>
 public sealed class SelectReactorTests(ITestOutputHelper output) : ReactorConformanceTests(output)
