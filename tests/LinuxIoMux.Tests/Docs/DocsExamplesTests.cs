@@ -686,7 +686,7 @@ public class DocsExamplesTests
         }
 
         // The page says the runtime starts the process with the soft limit raised to the hard limit (CoreCLR's PAL
-        // does it at start-up unless setrlimit refuses, as it does for an unlimited hard limit above fs.nr_open).
+        // does it at start-up; if that setrlimit fails the soft limit stays, which the unlimited case allows for).
         Assert.True(limits.Soft == limits.Hard || limits.IsHardUnlimited, limits.ToString());
     }
 
