@@ -7,8 +7,9 @@ namespace LinuxIoMux;
 /// limit, and an unprivileged process may raise the soft limit up to the hard limit, never beyond.
 /// </summary>
 /// <remarks>
-/// Containers differ: Docker's default is 1048576 for both, some CI runners give a soft 1024 and a hard 4096 or
-/// less. Call <see cref="TryRaiseSoftLimit"/> before opening thousands of sockets, and report the hard limit when it
+/// Containers differ with the engine, its version and the host (1048576 on many Docker hosts, soft 1024 with hard
+/// 524288 under systemd's default, 4096 or less on some CI runners); the .NET runtime raises the soft limit to the
+/// hard one at start-up. Call <see cref="TryRaiseSoftLimit"/> before opening thousands of sockets, and report the hard limit when it
 /// is too low (<c>docker run --ulimit nofile=65536:65536</c> raises it). Note that select(2) cannot use fds of 1024
 /// or more whatever the limit.
 /// </remarks>

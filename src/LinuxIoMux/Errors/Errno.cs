@@ -37,7 +37,7 @@ public enum Errno
     EPIPE = 32,
     /// <summary>ENOSYS: the kernel lacks this system call (e.g. epoll_pwait2 before Linux 5.11).</summary>
     ENOSYS = 38,
-    /// <summary>ELOOP: adding an epoll fd to itself or building too deep a nest of epoll fds.</summary>
+    /// <summary>ELOOP: epoll instances that would watch each other in a cycle, or a nest of them too deep (adding an epoll fd to itself is EINVAL).</summary>
     ELOOP = 40,
     /// <summary>ECONNRESET: the peer reset the connection.</summary>
     ECONNRESET = 104,

@@ -8,7 +8,6 @@ using LinuxIoMux;
 namespace LinuxIoMux.Tests.Docs;
 
 // LinuxIoMux.Tests.Reactor (a namespace) would hide the type inside this namespace.
-using Reactor = LinuxIoMux.Reactor;
 
 /// <summary>
 /// The C# blocks of docs/*.md, verbatim, one test per page, each asserting what its page says the code prints.
