@@ -21,46 +21,15 @@ public sealed unsafe class FileDescriptorHandle : SafeHandle
     /// <summary>The descriptor number. Only meaningful while the handle is open.</summary>
     public int Fd => (int)handle;
 
-    /// <summary>
-    /// Reads into <paramref name="buffer"/> (read(2)).
-    /// </summary>
+    /// <summary>Reads into <paramref name="buffer"/> (read(2)); EINTR is retried.</summary>
     /// <returns>Bytes read; 0 at end of stream; -1 if the fd is non-blocking and nothing is available (EAGAIN).</returns>
     /// <exception cref="UnixException">Any other errno, e.g. ECONNRESET.</exception>
     public int Read(Span<byte> buffer)
     {
-        bool referenced = false;
-        DangerousAddRef(ref referenced);
-        try
+        fixed (byte* bytes = buffer)
         {
-            while (true)
-            {
-                nint result;
-                fixed (byte* bytes = buffer)
-                {
-                    // SAFETY: the span is pinned and at most its length is written.
-                    result = LibC.read((int)handle, bytes, (nuint)buffer.Length);
-                }
-
-                if (result >= 0)
-                {
-                    return (int)result;
-                }
-
-                var errno = (Errno)Marshal.GetLastPInvokeError();
-                if (errno == Errno.EINTR)
-                {
-                    continue;
-                }
-
-                return errno == Errno.EAGAIN ? -1 : throw new UnixException(errno, $"read(fd={(int)handle}, count={buffer.Length})");
-            }
-        }
-        finally
-        {
-            if (referenced)
-            {
-                DangerousRelease();
-            }
+            // SAFETY: the span stays pinned for the call and the kernel writes at most its length.
+            return Transfer(bytes, buffer.Length, write: false);
         }
     }
 
@@ -69,31 +38,41 @@ public sealed unsafe class FileDescriptorHandle : SafeHandle
     /// <exception cref="UnixException">Any other errno, e.g. EPIPE.</exception>
     public int Write(ReadOnlySpan<byte> buffer)
     {
+        fixed (byte* bytes = buffer)
+        {
+            // SAFETY: the span stays pinned for the call and the kernel only reads it.
+            return Transfer(bytes, buffer.Length, write: true);
+        }
+    }
+
+    /// <summary>One read(2) or write(2), with this handle referenced for the call and EINTR retried.</summary>
+    private int Transfer(byte* bytes, int length, bool write)
+    {
         bool referenced = false;
+        // SAFETY: keeps the fd open, and its number unreused, for the duration of the syscall.
         DangerousAddRef(ref referenced);
         try
         {
             while (true)
             {
-                nint result;
-                fixed (byte* bytes = buffer)
-                {
-                    // SAFETY: the span is pinned and only read.
-                    result = LibC.write((int)handle, bytes, (nuint)buffer.Length);
-                }
-
+                nint result = write
+                    ? LibC.write((int)handle, bytes, (nuint)length)
+                    : LibC.read((int)handle, bytes, (nuint)length);
                 if (result >= 0)
                 {
                     return (int)result;
                 }
 
                 var errno = (Errno)Marshal.GetLastPInvokeError();
-                if (errno == Errno.EINTR)
+                if (errno == Errno.EAGAIN)
                 {
-                    continue;
+                    return -1;
                 }
 
-                return errno == Errno.EAGAIN ? -1 : throw new UnixException(errno, $"write(fd={(int)handle}, count={buffer.Length})");
+                if (errno != Errno.EINTR)
+                {
+                    throw new UnixException(errno, $"{(write ? "write" : "read")}(fd={(int)handle}, count={length})");
+                }
             }
         }
         finally
