@@ -1,11 +1,12 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace SelectVsPollVsEpoll;
 
-/// <summary>The command line: which numbers of socketpairs to measure, or a request for help.</summary>
+/// <summary>The command line (System.CommandLine): which numbers of socketpairs to measure.</summary>
 /// <param name="Sizes">Numbers of socketpairs, measured in this order.</param>
-/// <param name="ShowHelp">True when <c>--help</c> was given: print <see cref="Usage"/> and do nothing else.</param>
-internal sealed record DemoOptions(IReadOnlyList<int> Sizes, bool ShowHelp)
+internal sealed record DemoOptions(IReadOnlyList<int> Sizes)
 {
     /// <summary>Sizes measured when <c>--sizes</c> is absent: one fd, a small server, and one past select's reach.</summary>
     internal static readonly IReadOnlyList<int> DefaultSizes = [1, 100, 1000];
@@ -16,81 +17,58 @@ internal sealed record DemoOptions(IReadOnlyList<int> Sizes, bool ShowHelp)
     /// </summary>
     internal const int MaxSize = 1_000_000;
 
-    /// <summary>The help text.</summary>
-    internal const string Usage = """
-        Usage: SelectVsPollVsEpoll [--sizes N[,N...]] [--help]
-               ./build.sh demo [--sizes N[,N...]] [--help]
-
-        Creates n Unix socketpairs, registers one end of each with select(2), poll(2) and epoll(7), makes exactly
-        one of them readable, and prints the median cost of one zero-timeout wait through each
-        (LinuxIoMux's Select.Wait, PollSet.Wait and EpollHandle.Wait).
-
-        Options:
-          --sizes LIST   comma-separated numbers of socketpairs, each 1 to 1000000 (default: 1,100,1000)
-          -h, --help     print this help and exit
+    private const string Description = """
+        Creates n Unix socketpairs, registers one end of each with select(2), poll(2) and epoll(7), makes exactly one of
+        them readable, and prints the median cost of one zero-timeout wait through each (LinuxIoMux's Select.Wait,
+        PollSet.Wait and EpollHandle.Wait). Also run by ./build.sh demo.
 
         Progress lines go to stderr; the machine header and the result table go to stdout.
         Exit codes: 0 done, 1 a measurement failed, 2 bad arguments.
         """;
 
-    /// <summary>Parses <paramref name="args"/>.</summary>
-    /// <returns>The options, or <see langword="null"/> with <paramref name="error"/> saying what is wrong.</returns>
-    internal static DemoOptions? Parse(string[] args, out string? error)
+    /// <summary>Parses <paramref name="args"/>; prints the help or the errors itself.</summary>
+    /// <returns>The options, or null with <paramref name="exitCode"/> set: 0 after --help, 2 after bad arguments.</returns>
+    internal static DemoOptions? Parse(string[] args, out int exitCode)
     {
-        error = null;
-        IReadOnlyList<int> sizes = DefaultSizes;
-        for (int i = 0; i < args.Length; i++)
+        var sizes = new Option<int[]>("--sizes")
         {
-            string arg = args[i];
-            if (arg is "-h" or "--help")
+            Description = $"comma-separated numbers of socketpairs, each 1 to {MaxSize}",
+            HelpName = "N[,N...]",
+            DefaultValueFactory = _ => [.. DefaultSizes],
+            CustomParser = ParseSizes,
+        };
+        var root = new RootCommand(Description) { sizes };
+        DemoOptions? options = null;
+        root.SetAction(result => options = new DemoOptions(result.GetValue(sizes)!));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (ParseError error in parsed.Errors)
             {
-                return new DemoOptions(sizes, ShowHelp: true);
+                Console.Error.WriteLine($"SelectVsPollVsEpoll: {error.Message}");
             }
 
-            string? list;
-            if (arg == "--sizes")
-            {
-                if (i + 1 >= args.Length)
-                {
-                    error = "--sizes needs a value, e.g. --sizes 1,10,100";
-                    return null;
-                }
-
-                list = args[++i];
-            }
-            else if (arg.StartsWith("--sizes=", StringComparison.Ordinal))
-            {
-                list = arg["--sizes=".Length..];
-            }
-            else
-            {
-                error = $"unknown argument '{arg}'";
-                return null;
-            }
-
-            IReadOnlyList<int>? parsed = ParseSizes(list, out error);
-            if (parsed is null)
-            {
-                return null;
-            }
-
-            sizes = parsed;
+            Console.Error.WriteLine("Try --help for usage.");
+            exitCode = 2;
+            return null;
         }
 
-        return new DemoOptions(sizes, ShowHelp: false);
+        exitCode = parsed.Invoke(); // runs the action above, or prints --help / --version
+        return options;
     }
 
-    private static int[]? ParseSizes(string list, out string? error)
+    private static int[] ParseSizes(ArgumentResult result)
     {
-        error = null;
+        string list = string.Join(',', result.Tokens.Select(token => token.Value));
         string[] parts = list.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size < 1 || size > MaxSize)
             {
-                error = $"--sizes: '{parts[i]}' is not a number of socketpairs from 1 to {MaxSize} (in '{list}')";
-                return null;
+                result.AddError($"--sizes: '{parts[i]}' is not a number of socketpairs from 1 to {MaxSize} (in '{list}')");
+                return [];
             }
 
             sizes[i] = size;

@@ -15,18 +15,10 @@ internal static class Program
     /// <summary>Runs the demo; returns 0 when done, 1 when a measurement failed, 2 for bad arguments.</summary>
     private static int Main(string[] args)
     {
-        DemoOptions? options = DemoOptions.Parse(args, out string? error);
+        DemoOptions? options = DemoOptions.Parse(args, out int exitCode);
         if (options is null)
         {
-            Console.Error.WriteLine($"SelectVsPollVsEpoll: {error}");
-            Console.Error.WriteLine("Try --help for usage.");
-            return 2;
-        }
-
-        if (options.ShowHelp)
-        {
-            Console.WriteLine(DemoOptions.Usage);
-            return 0;
+            return exitCode;
         }
 
         if (!OperatingSystem.IsLinux())
