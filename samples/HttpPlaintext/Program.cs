@@ -5,14 +5,12 @@ using LinuxIoMux.Samples.HttpPlaintext.Protocol;
 // and pipelining, enough for wrk.
 //   dotnet run -c Release --project samples/HttpPlaintext -- --backend epoll|poll|select --port 8080
 
-const string Usage = """
+const string Description = """
     HttpPlaintext: GET /plaintext answers "Hello, World!" (HTTP/1.1, keep-alive, pipelining); other paths 404.
-
-    Usage: HttpPlaintext [options]
+    Try: wrk -t1 -c64 -d10s http://127.0.0.1:8080/plaintext
     """;
 
-int cores = Environment.ProcessorCount;
-ServerOptions? options = ServerOptions.Parse(args, "HttpPlaintext", Usage + ServerOptions.Help(8080, cores), 8080, cores, out int exitCode);
+ServerOptions? options = ServerOptions.Parse(args, "HttpPlaintext", Description, defaultPort: 8080, defaultLoops: Environment.ProcessorCount, out int exitCode);
 if (options is null)
 {
     return exitCode;

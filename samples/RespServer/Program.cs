@@ -6,14 +6,12 @@ using LinuxIoMux.Samples.RespServer.Storage;
 //   dotnet run -c Release --project samples/RespServer -- --backend epoll|poll|select --port 6380
 // One loop by default, like redis-server itself, so a comparison with it is one thread against one thread.
 
-const string Usage = """
+const string Description = """
     RespServer: PING, ECHO, SET, GET, DEL, INCR, EXISTS, CONFIG GET and QUIT over RESP2 (inline and multibulk,
-    pipelining included), on one in-memory keyspace.
-
-    Usage: RespServer [options]
+    pipelining included), on one in-memory keyspace. Try: redis-benchmark -p 6379 -t set,get -P 16 -q
     """;
 
-ServerOptions? options = ServerOptions.Parse(args, "RespServer", Usage + ServerOptions.Help(6379, 1), 6379, 1, out int exitCode);
+ServerOptions? options = ServerOptions.Parse(args, "RespServer", Description, defaultPort: 6379, defaultLoops: 1, out int exitCode);
 if (options is null)
 {
     return exitCode;

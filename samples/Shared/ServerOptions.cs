@@ -1,8 +1,10 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 
 namespace LinuxIoMux.Samples;
 
-/// <summary>The command line every sample server shares: backend, address, port, loops, request timeout.</summary>
+/// <summary>The command line every sample server shares (System.CommandLine): backend, address, port, loops, timeout.</summary>
 /// <param name="Backend">The multiplexer each loop waits with.</param>
 /// <param name="Endpoint">Where to listen.</param>
 /// <param name="Loops">Reactor threads, each with its own SO_REUSEPORT listener.</param>
@@ -11,68 +13,85 @@ internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoin
 {
     private const double DefaultRequestTimeoutSeconds = 10;
 
-    /// <summary>The options text for --help, after the sample's own first lines.</summary>
-    internal static string Help(int defaultPort, int defaultLoops) => $"""
-          --backend epoll|poll|select  the multiplexer each loop waits with (default: epoll). select only handles
-                                       descriptors below 1024: connections beyond that are refused with a message.
-          --address IP                 address to listen on (default: 127.0.0.1).
-          --port N                     TCP port (default: {defaultPort}; 0 picks a free one, printed at start).
-          --loops N                    reactor threads, one SO_REUSEPORT listener each (default: {defaultLoops}).
-          --request-timeout SECONDS    close a connection whose request stays incomplete this long (default: {DefaultRequestTimeoutSeconds}).
-          --help                       this text.
-        """;
-
-    /// <summary>Parses <paramref name="args"/>.</summary>
-    /// <returns>The options, or null with <paramref name="exitCode"/> set: 0 after --help, 2 after a bad argument
-    /// (the message is on stderr).</returns>
-    internal static ServerOptions? Parse(string[] args, string name, string usage, int defaultPort, int defaultLoops, out int exitCode)
+    /// <summary>
+    /// Parses <paramref name="args"/>; prints <c>--help</c> or the errors itself.
+    /// </summary>
+    /// <param name="args">The process arguments.</param>
+    /// <param name="name">The program name, used in error lines.</param>
+    /// <param name="description">What the server does, for <c>--help</c>.</param>
+    /// <param name="defaultPort">The port when <c>--port</c> is absent.</param>
+    /// <param name="defaultLoops">The loop count when <c>--loops</c> is absent.</param>
+    /// <param name="exitCode">0 after --help, 2 after bad arguments (the options are null then).</param>
+    internal static ServerOptions? Parse(string[] args, string name, string description, int defaultPort, int defaultLoops, out int exitCode)
     {
-        var backend = MultiplexerKind.Epoll;
-        IPAddress address = IPAddress.Loopback;
-        int port = defaultPort;
-        int loops = defaultLoops;
-        double timeoutSeconds = DefaultRequestTimeoutSeconds;
-        exitCode = 0;
-        for (int i = 0; i < args.Length; i++)
+        var backend = new Option<MultiplexerKind>("--backend")
         {
-            string option = args[i];
-            if (option is "--help" or "-h")
-            {
-                Console.WriteLine(usage);
-                return null;
-            }
-
-            if (i + 1 >= args.Length)
-            {
-                return Fail($"{option} needs a value.", out exitCode);
-            }
-
-            string value = args[++i];
-            bool valid = option switch
-            {
-                "--backend" => Enum.TryParse(value, ignoreCase: true, out backend) && Enum.IsDefined(backend) && !int.TryParse(value, out _),
-                "--address" => IPAddress.TryParse(value, out address!),
-                "--port" => int.TryParse(value, out port) && port is >= 0 and <= 65535,
-                "--loops" => int.TryParse(value, out loops) && loops >= 1,
-                "--request-timeout" => double.TryParse(value, out timeoutSeconds) && timeoutSeconds is > 0 and <= 86_400,
-                _ => false,
-            };
-            if (!valid)
-            {
-                string problem = option is "--backend" or "--address" or "--port" or "--loops" or "--request-timeout"
-                    ? $"invalid {option} '{value}'"
-                    : $"unknown option '{option}'";
-                return Fail($"{problem} (try {name} --help).", out exitCode);
-            }
-        }
-
-        return new ServerOptions(backend, new IPEndPoint(address, port), loops, TimeSpan.FromSeconds(timeoutSeconds));
-
-        ServerOptions? Fail(string message, out int code)
+            Description = "the multiplexer each loop waits with; select only handles descriptors below 1024 "
+                + "(connections beyond that are refused with a message)",
+            DefaultValueFactory = _ => MultiplexerKind.Epoll,
+        };
+        var address = new Option<IPAddress>("--address")
         {
-            Console.Error.WriteLine($"{name}: {message}");
-            code = 2;
+            Description = "address to listen on",
+            DefaultValueFactory = _ => IPAddress.Loopback,
+            CustomParser = result => Parsed(result, IPAddress.TryParse(Single(result), out IPAddress? ip), ip, "an IP address"),
+        };
+        var port = new Option<int>("--port")
+        {
+            Description = "TCP port; 0 picks a free one, printed at start",
+            DefaultValueFactory = _ => defaultPort,
+            CustomParser = result => Parsed(result, int.TryParse(Single(result), out int p) && p is >= 0 and <= 65535, p, "a port from 0 to 65535"),
+        };
+        var loops = new Option<int>("--loops")
+        {
+            Description = "reactor threads, one SO_REUSEPORT listener each",
+            DefaultValueFactory = _ => defaultLoops,
+            CustomParser = result => Parsed(result, int.TryParse(Single(result), out int n) && n >= 1, n, "a loop count of 1 or more"),
+        };
+        var timeout = new Option<double>("--request-timeout")
+        {
+            Description = "seconds a request may stay incomplete before its connection is closed",
+            DefaultValueFactory = _ => DefaultRequestTimeoutSeconds,
+            CustomParser = result => Parsed(result, double.TryParse(Single(result), out double s) && s is > 0 and <= 86_400, s, "seconds from 0 to 86400"),
+        };
+
+        var root = new RootCommand(description + "\n\nStops cleanly on Ctrl+C or SIGTERM (exit 0). Bad arguments exit 2.")
+        {
+            backend, address, port, loops, timeout,
+        };
+        ServerOptions? options = null;
+        root.SetAction(result => options = new ServerOptions(
+            result.GetValue(backend),
+            new IPEndPoint(result.GetValue(address)!, result.GetValue(port)),
+            result.GetValue(loops),
+            TimeSpan.FromSeconds(result.GetValue(timeout))));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (ParseError error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"{name}: {error.Message}");
+            }
+
+            Console.Error.WriteLine($"Try {name} --help.");
+            exitCode = 2;
             return null;
         }
+
+        exitCode = parsed.Invoke(); // builds the options above, or prints --help / --version
+        return options;
+    }
+
+    private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+
+    private static T Parsed<T>(ArgumentResult result, bool valid, T value, string expected)
+    {
+        if (!valid)
+        {
+            result.AddError($"{((OptionResult)result.Parent!).Option.Name}: '{Single(result)}' is not {expected}");
+        }
+
+        return value;
     }
 }
