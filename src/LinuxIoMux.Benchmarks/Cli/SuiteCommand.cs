@@ -30,6 +30,7 @@ internal static class SuiteCommand
         DateTime started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         string loadAtStart = MachineInfo.ReadFirstLine("/proc/loadavg") ?? "unknown";
+        int openFdsAtStart = MachineInfo.CountOpenDescriptors();
         FdLimits atStart = FdLimits.Current;
         FdLimits.TryRaiseSoftLimit(atStart.Hard, out FdLimits inForce);
         Console.Error.WriteLine($"bench: {command}{(options.Quick ? " --quick" : "")}, load average {loadAtStart}, {inForce}");
@@ -40,7 +41,8 @@ internal static class SuiteCommand
         var report = new BenchReport(
             options.CommandLine, options.Quick, options.Writes, options.Runs, options.RoundTrips,
             MachineInfo.Collect(atStart, inForce), loadAtStart, MachineInfo.ReadFirstLine("/proc/loadavg") ?? "unknown",
-            started, clock.Elapsed, scaling, latency);
+            started, clock.Elapsed, scaling, latency, openFdsAtStart, MachineInfo.CountOpenDescriptors());
+        Console.Error.WriteLine($"bench: open descriptors at start {report.OpenFdsAtStart}, at end {report.OpenFdsAtEnd}");
         Directory.CreateDirectory(options.OutputDirectory);
         IReadOnlyList<ChartFile> charts = ChartWriter.WriteAll(report, options.OutputDirectory);
         string markdown = MarkdownReport.Render(report, charts);

@@ -43,7 +43,7 @@ internal sealed class EchoServerProcess : IDisposable
             process.Kill();
             process.WaitForExit();
             string errors = process.StandardError.ReadToEnd();
-            process.Dispose();
+            Cli.ChildProcess.DisposeWithStreams(process);
             throw new InvalidOperationException($"{fileName} did not report its port: {errors.Trim()}");
         }
 
@@ -66,6 +66,6 @@ internal sealed class EchoServerProcess : IDisposable
     public void Dispose()
     {
         Stop();
-        _process.Dispose();
+        Cli.ChildProcess.DisposeWithStreams(_process);
     }
 }

@@ -33,6 +33,9 @@ internal sealed record MachineInfo(string Cpu, int LogicalCores, string Kernel, 
         }
     }
 
+    /// <summary>How many descriptors this process has open (entries of /proc/self/fd, less the one listing it).</summary>
+    internal static int CountOpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length - 1;
+
     private static string ReadCpuModel()
     {
         try

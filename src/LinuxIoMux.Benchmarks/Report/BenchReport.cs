@@ -17,6 +17,8 @@ namespace LinuxIoMux.Benchmarks.Report;
 /// <param name="Duration">Wall time of the whole run.</param>
 /// <param name="Scaling">The scaling cells (empty if not run).</param>
 /// <param name="Latency">The latency cells (empty if not run).</param>
+/// <param name="OpenFdsAtStart">Entries in /proc/self/fd when the run started.</param>
+/// <param name="OpenFdsAtEnd">Entries in /proc/self/fd after every cell closed its descriptors.</param>
 internal sealed record BenchReport(
     string Command,
     bool Quick,
@@ -29,4 +31,6 @@ internal sealed record BenchReport(
     DateTime Started,
     TimeSpan Duration,
     IReadOnlyList<ScalingResult> Scaling,
-    IReadOnlyList<LatencyResult> Latency);
+    IReadOnlyList<LatencyResult> Latency,
+    int OpenFdsAtStart,
+    int OpenFdsAtEnd);

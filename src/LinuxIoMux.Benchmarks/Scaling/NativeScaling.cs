@@ -34,12 +34,24 @@ internal static class NativeScaling
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        string stderr = errors.Result.Trim();
-        switch (process.ExitCode)
+        Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        string output;
+        string stderr;
+        int exitCode;
+        try
+        {
+            Task<string> errors = process.StandardError.ReadToEndAsync();
+            output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            stderr = errors.Result.Trim();
+            exitCode = process.ExitCode;
+        }
+        finally
+        {
+            Cli.ChildProcess.DisposeWithStreams(process);
+        }
+
+        switch (exitCode)
         {
             case 0:
                 break;
@@ -48,7 +60,7 @@ internal static class NativeScaling
             case ExitFdLimit:
                 return ScalingResult.Skipped(backend, transport, n, active, $"n/a ({stderr})");
             default:
-                throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {stderr}");
+                throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {exitCode}: {stderr}");
         }
 
         double[] microseconds = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
