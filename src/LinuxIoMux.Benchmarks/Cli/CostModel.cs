@@ -10,7 +10,8 @@ internal static class CostModel
     private const double MicrosecondsPerRead = 2.5;
     private const double MicrosecondsPerScannedFd = 0.12;
     private const double MicrosecondsPerDescriptorOpened = 10;
-    private const double ProcessStartSeconds = 0.15;
+    private const double NativeStartSeconds = 0.005;
+    private const double DotnetStartSeconds = 0.1;
 
     /// <summary>One scaling cell: setup, one warm-up run and the timed runs.</summary>
     internal static double ScalingSeconds(MultiplexerKind kind, bool native, int n, int active, int writes, int runs)
@@ -20,13 +21,13 @@ internal static class CostModel
         double scan = kind == MultiplexerKind.Epoll ? 0 : waits * n * MicrosecondsPerScannedFd;
         double run = reads * MicrosecondsPerRead + scan;
         double setup = n * 2 * MicrosecondsPerDescriptorOpened;
-        return ((runs + 1) * run + setup) / 1e6 + (native ? ProcessStartSeconds : 0.01);
+        return ((runs + 1) * run + setup) / 1e6 + (native ? NativeStartSeconds : 0.001);
     }
 
     /// <summary>One latency cell: server start, connecting the idle connections, the round trips.</summary>
     internal static double LatencySeconds(MultiplexerKind kind, int idle, int roundTrips)
     {
         double perRoundTrip = 30 + (kind == MultiplexerKind.Epoll ? 0 : idle * MicrosecondsPerScannedFd);
-        return ProcessStartSeconds * 2 + idle * 60 / 1e6 + roundTrips * perRoundTrip / 1e6;
+        return DotnetStartSeconds + idle * 60 / 1e6 + roundTrips * perRoundTrip / 1e6;
     }
 }
