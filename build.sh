@@ -64,7 +64,7 @@ run_tests() {
 run_bench() {
     build_all
     local out=$ARTIFACTS/bench
-    step "src/LinuxIoMux.Benchmarks report $* (progress on stderr; report in $out)"
+    step "src/LinuxIoMux.Benchmarks report${*:+ $*} (progress on stderr; report in $out)"
     LINUXIOMUX_BENCH_COMMAND="./build.sh bench${*:+ $*}" \
         dotnet "src/LinuxIoMux.Benchmarks/bin/$CONFIGURATION/net10.0/LinuxIoMux.Benchmarks.dll" report \
         --out "$out" --native "$ARTIFACTS/native" "$@" >/dev/null

@@ -30,8 +30,9 @@ internal static class LogLogAxes
         }
 
         axis.TickGenerator = ticks;
-        // A little room beyond the outer decades, so the last tick label and the end markers are not clipped.
+        // The lower decade and a little room past the largest value (at least one full decade in view, so a series
+        // within one decade still gets a labelled tick); the margin keeps the end markers and labels unclipped.
         axis.Min = low - 0.05;
-        axis.Max = high + 0.05;
+        axis.Max = Math.Max(Math.Log10(max) + 0.08, low + 1.05);
     }
 }
