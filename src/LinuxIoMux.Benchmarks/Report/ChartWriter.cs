@@ -123,7 +123,7 @@ internal static class ChartWriter
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right); // outside the data area: any corner inside would hide some series
         plot.SavePng(path, Width, Height);
     }
 }
