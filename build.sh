@@ -3,7 +3,8 @@
 #   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
 #   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
-#   bench   the benchmark suite (arrives with the benchmark issue)
+#   bench   build, then the benchmark suite: scaling (select/poll/epoll, reactor, C) and idle-connection latency,
+#           written to artifacts/bench/report.md + PNG charts; --quick runs every benchmark briefly (CI smoke check)
 #   compare the sample servers under redis-benchmark and wrk next to redis-server and Kestrel (tools/compare-servers.sh)
 #   pack    the NuGet package (+ symbols) in artifacts/packages, then install it from there into a throwaway
 #           console project and run it
@@ -63,6 +64,17 @@ run_tests() {
     return $status
 }
 
+run_bench() {
+    build_all
+    local out=$ARTIFACTS/bench
+    step "src/LinuxIoMux.Benchmarks report${*:+ $*} (progress on stderr; report in $out)"
+    LINUXIOMUX_BENCH_COMMAND="./build.sh bench${*:+ $*}" \
+        dotnet "src/LinuxIoMux.Benchmarks/bin/$CONFIGURATION/net10.0/LinuxIoMux.Benchmarks.dll" report \
+        --out "$out" --native "$ARTIFACTS/native" "$@" >/dev/null
+    echo
+    echo "bench: report in $out/report.md, charts in $out/*.png"
+}
+
 run_demo() {
     build_all
     step "samples/SelectVsPollVsEpoll $*"
@@ -110,13 +122,10 @@ case $command in
     build) build_all ;;
     test) run_tests "$@" ;;
     demo) run_demo "$@" ;;
-    bench)
-        echo "bench: not yet. The benchmark suite (BenchmarkDotNet + scaling runs) arrives with the benchmark issue;"
-        echo "       meanwhile ./build.sh demo prints the select/poll/epoll comparison."
-        ;;
+    bench) run_bench "$@" ;;
     compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
     pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac

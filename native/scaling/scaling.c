@@ -5,12 +5,15 @@
  * is written to the next pair (i + 1 mod n), until `writes` bytes have been written. A run's cost is the time from the
  * first write to the last read: it is dominated by how the multiplexer scales with the number of watched fds.
  *
- * usage: scaling BACKEND PAIRS ACTIVE WRITES RUNS    (BACKEND: select | poll | epoll)
+ * usage: scaling BACKEND PAIRS ACTIVE WRITES RUNS [TRANSPORT]    (BACKEND: select | poll | epoll)
+ * TRANSPORT: pairs (the default: n socketpairs, 2n fds) or dgram (n AF_UNIX SOCK_DGRAM sockets bound to abstract
+ * addresses, written with sendto from one sender socket: n + 1 fds, so twice the n fits under RLIMIT_NOFILE)
  * prints one line per run: microseconds (integer nanoseconds / 1000, three decimals)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +33,11 @@ struct bench {
     int active;
     int writes_per_run;
     int *readers; /* readers[i]: the end we wait on */
-    int *writers; /* writers[i]: its peer, which we write to */
+    int *writers; /* writers[i]: its peer, which we write to (pairs transport) */
+    int dgram;    /* 1: readers are datagram sockets, written with sendto from `sender` */
+    int sender;
+    struct sockaddr_un *addresses; /* dgram: readers[i]'s abstract address */
+    socklen_t *address_lengths;
     int epfd;
     struct pollfd *pollfds;
     struct epoll_event *events;
@@ -51,6 +59,15 @@ static long long now_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Sends the one byte that readers[index] will read. */
+static void write_to(struct bench *b, int index)
+{
+    ssize_t n = b->dgram ? sendto(b->sender, "e", 1, 0, (struct sockaddr *)&b->addresses[index], b->address_lengths[index])
+                         : write(b->writers[index], "e", 1);
+    if (n != 1)
+        die(b->dgram ? "sendto" : "write");
+}
+
 /* One readable pair: consume its byte, pass one on to the next pair while writes remain. */
 static void on_readable(struct bench *b, int index)
 {
@@ -60,8 +77,7 @@ static void on_readable(struct bench *b, int index)
     b->reads_done++;
     if (b->writes_left > 0) {
         int next = index + 1 == b->pairs ? 0 : index + 1;
-        if (write(b->writers[next], "e", 1) != 1)
-            die("write");
+        write_to(b, next);
         b->writes_left--;
     }
 }
@@ -110,8 +126,7 @@ static long long run_once(struct bench *b)
 
     long long start = now_ns();
     for (int i = 0; i < b->active; i++)
-        if (write(b->writers[i * space], "e", 1) != 1)
-            die("write");
+        write_to(b, i * space);
     while (b->reads_done < total_reads)
         wait_once(b);
     return now_ns() - start;
@@ -122,7 +137,7 @@ static void setup(struct bench *b)
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
         die("getrlimit");
-    rlim_t needed = (rlim_t)b->pairs * 2 + 64;
+    rlim_t needed = (rlim_t)b->pairs * (b->dgram ? 1 : 2) + 64;
     if (limit.rlim_cur < needed) {
         if (limit.rlim_max < needed) {
             fprintf(stderr, "scaling: %d pairs need %lu fds, RLIMIT_NOFILE hard limit is %lu\n", b->pairs,
@@ -138,15 +153,34 @@ static void setup(struct bench *b)
     b->writers = calloc((size_t)b->pairs, sizeof(int));
     b->pollfds = calloc((size_t)b->pairs, sizeof(struct pollfd));
     b->events = calloc((size_t)b->pairs, sizeof(struct epoll_event));
-    if (!b->readers || !b->writers || !b->pollfds || !b->events)
+    b->addresses = calloc((size_t)b->pairs, sizeof(struct sockaddr_un));
+    b->address_lengths = calloc((size_t)b->pairs, sizeof(socklen_t));
+    if (!b->readers || !b->writers || !b->pollfds || !b->events || !b->addresses || !b->address_lengths)
         die("calloc");
+    if (b->dgram) {
+        b->sender = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (b->sender < 0)
+            die("socket");
+    }
 
     b->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (b->epfd < 0)
         die("epoll_create1");
     for (int i = 0; i < b->pairs; i++) {
         int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+        if (b->dgram) {
+            /* abstract namespace (sun_path[0] == 0): no file on disk, the name goes away with the socket */
+            fds[0] = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fds[0] < 0)
+                die("socket");
+            fds[1] = -1;
+            struct sockaddr_un *address = &b->addresses[i];
+            address->sun_family = AF_UNIX;
+            int length = snprintf(address->sun_path + 1, sizeof address->sun_path - 1, "scaling-%d-%d", (int)getpid(), i);
+            b->address_lengths[i] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)length);
+            if (bind(fds[0], (struct sockaddr *)address, b->address_lengths[i]) != 0)
+                die("bind");
+        } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
             die("socketpair");
         b->readers[i] = fds[0];
         b->writers[i] = fds[1];
@@ -166,8 +200,8 @@ static void setup(struct bench *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s select|poll|epoll PAIRS ACTIVE WRITES RUNS\n", argv[0]);
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: %s select|poll|epoll PAIRS ACTIVE WRITES RUNS [pairs|dgram]\n", argv[0]);
         return 2;
     }
     struct bench b;
@@ -180,6 +214,12 @@ int main(int argc, char **argv)
         b.backend = BACKEND_EPOLL;
     else {
         fprintf(stderr, "scaling: unknown backend '%s'\n", argv[1]);
+        return 2;
+    }
+    if (argc == 7 && strcmp(argv[6], "dgram") == 0)
+        b.dgram = 1;
+    else if (argc == 7 && strcmp(argv[6], "pairs") != 0) {
+        fprintf(stderr, "scaling: unknown transport '%s'\n", argv[6]);
         return 2;
     }
     b.pairs = atoi(argv[2]);

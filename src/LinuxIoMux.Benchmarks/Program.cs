@@ -1,13 +1,35 @@
 using BenchmarkDotNet.Running;
+using LinuxIoMux.Benchmarks.Cli;
 
 namespace LinuxIoMux.Benchmarks;
 
 /// <summary>
-/// Entry point: BenchmarkDotNet's switcher, so any benchmark class here can be picked by filter, e.g.
+/// Entry point. <c>report</c>, <c>scaling</c> and <c>latency</c> run the suite behind <c>./build.sh bench</c>;
+/// <c>echo-server</c> is the reactor echo server the latency run starts as a subprocess; anything else goes to
+/// BenchmarkDotNet's switcher, e.g.
 /// <c>dotnet run -c Release --project src/LinuxIoMux.Benchmarks -- --filter '*Wrapper*' --job short</c>.
 /// </summary>
 public static class Program
 {
-    /// <summary>Runs the benchmarks that <paramref name="args"/> select (all, interactively, when none are given).</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>Runs the command that <paramref name="args"/> name; returns the process exit code.</summary>
+    public static int Main(string[] args)
+    {
+        string command = args.Length > 0 ? args[0] : string.Empty;
+        switch (command)
+        {
+            case "report":
+            case "scaling":
+            case "latency":
+                return SuiteCommand.Run(command, args[1..]);
+            case "echo-server":
+                return Latency.ReactorEchoServer.Run(args[1..]);
+            case "help":
+            case "--help":
+                Console.WriteLine(BenchOptions.Usage);
+                return 0;
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                return 0;
+        }
+    }
 }

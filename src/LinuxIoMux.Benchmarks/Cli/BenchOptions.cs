@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace LinuxIoMux.Benchmarks.Cli;
+
+/// <summary>
+/// What the scaling, latency and report commands run: sizes, runs, output and native directories. Built from the
+/// command line; <c>--quick</c> picks the CI-sized defaults, and any explicit option overrides either set.
+/// </summary>
+internal sealed record BenchOptions
+{
+    /// <summary>True for the brief CI-sized run.</summary>
+    internal bool Quick { get; init; }
+
+    /// <summary>Watched descriptors per scaling cell (libevent's bench.c sizes, capped at 1000 in quick mode).</summary>
+    internal IReadOnlyList<int> Sizes { get; init; } = [1, 10, 100, 1000, 4000, 16000];
+
+    /// <summary>Chains started per run: one, then many at once.</summary>
+    internal IReadOnlyList<int> Actives { get; init; } = [1, 100];
+
+    /// <summary>Chained writes per run (W).</summary>
+    internal int Writes { get; init; } = 1000;
+
+    /// <summary>Timed runs per scaling cell, after one warm-up run.</summary>
+    internal int Runs { get; init; } = 25;
+
+    /// <summary>Transports measured: socketpairs always, datagram sockets too unless --no-dgram.</summary>
+    internal IReadOnlyList<Scaling.Transport> Transports { get; init; } = [Scaling.Transport.SocketPairs, Scaling.Transport.Datagrams];
+
+    /// <summary>Idle loopback TCP connections held open beside the ping-pong connection.</summary>
+    internal IReadOnlyList<int> IdleCounts { get; init; } = [10, 100, 1000, 10000];
+
+    /// <summary>Timed 64-byte round trips per latency cell.</summary>
+    internal int RoundTrips { get; init; } = 5000;
+
+    /// <summary>Untimed round trips before the timed ones.</summary>
+    internal int WarmupRoundTrips { get; init; } = 500;
+
+    /// <summary>Where report.md and the PNG charts go.</summary>
+    internal string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
+
+    /// <summary>Where the native programs are (scaling, echo_server).</summary>
+    internal string NativeDirectory { get; init; } = NativeLocator.DefaultDirectory();
+
+    /// <summary>The command line as given, quoted in the report.</summary>
+    internal string CommandLine { get; init; } = string.Empty;
+
+    /// <summary>The usage text for the suite commands.</summary>
+    internal const string Usage = """
+        usage: LinuxIoMux.Benchmarks report|scaling|latency [--quick] [--out DIR] [--native DIR]
+                   [--sizes 1,10,100] [--runs N] [--writes N] [--idle 10,100] [--round-trips N] [--no-dgram]
+               LinuxIoMux.Benchmarks echo-server select|poll|epoll     (the reactor echo server the latency run starts)
+               LinuxIoMux.Benchmarks --filter '*Wrapper*' ...           (BenchmarkDotNet micro benchmarks)
+        """;
+
+    /// <summary>Parses the options after the command word.</summary>
+    /// <exception cref="ArgumentException">An unknown option or a malformed value.</exception>
+    internal static BenchOptions Parse(IReadOnlyList<string> args, string commandLine)
+    {
+        var options = new BenchOptions { CommandLine = commandLine };
+        if (args.Contains("--quick"))
+        {
+            options = options with
+            {
+                Quick = true,
+                Sizes = [1, 10, 100, 1000],
+                Runs = 3,
+                Writes = 100,
+                IdleCounts = [10, 100],
+                RoundTrips = 200,
+                WarmupRoundTrips = 50,
+            };
+        }
+
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--out" => options with { OutputDirectory = Value() },
+                "--native" => options with { NativeDirectory = Value() },
+                "--sizes" => options with { Sizes = ParseList(Value()) },
+                "--runs" => options with { Runs = ParsePositive(Value()) },
+                "--writes" => options with { Writes = ParsePositive(Value()) },
+                "--idle" => options with { IdleCounts = ParseList(Value()) },
+                "--round-trips" => options with { RoundTrips = ParsePositive(Value()) },
+                "--no-dgram" => options with { Transports = [Scaling.Transport.SocketPairs] },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int[] ParseList(string value) => [.. value.Split(',').Select(ParsePositive)];
+
+    private static int ParsePositive(string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
+            ? n
+            : throw new ArgumentException($"'{value}' is not a positive integer");
+}

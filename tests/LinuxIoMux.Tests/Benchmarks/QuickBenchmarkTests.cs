@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace LinuxIoMux.Tests.Benchmarks;
+
+/// <summary>
+/// <c>LinuxIoMux.Benchmarks report --quick</c>, the run behind <c>./build.sh bench --quick</c>, into a temporary
+/// directory: the suite must run end to end and every backend must produce numbers. No timing is asserted.
+/// </summary>
+public sealed partial class QuickBenchmarkTests : IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
+
+    private static readonly string[] s_charts =
+    [
+        "scaling-pairs-active1.png", "scaling-pairs-active100.png",
+        "scaling-dgram-active1.png", "scaling-dgram-active100.png",
+        "latency.png",
+    ];
+
+    private static readonly string[] s_scalingBackends =
+        ["select", "poll", "epoll", "reactor-select", "reactor-poll", "reactor-epoll", "C select", "C poll", "C epoll"];
+
+    private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "C epoll"];
+
+    private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("linuxiomux-bench-");
+
+    /// <inheritdoc/>
+    public void Dispose() => _output.Delete(recursive: true);
+
+    [SkippableFact]
+    public void Quick_run_writes_the_report_and_charts_with_numbers_for_every_backend()
+    {
+        string root = FindRepositoryRoot();
+        string native = Environment.GetEnvironmentVariable("LINUXIOMUX_NATIVE_DIR") is { Length: > 0 } dir ? dir : Path.Combine(root, "artifacts", "native");
+        Skip.IfNot(File.Exists(Path.Combine(native, "scaling")) && File.Exists(Path.Combine(native, "echo_server")),
+            $"native programs not built in {native}: run ./build.sh build (./build.sh test does)");
+
+        (int exitCode, string errors) = RunQuick(root, native);
+
+        Assert.True(exitCode == 0, $"the quick run exited {exitCode}:\n{errors}");
+        string report = File.ReadAllText(Path.Combine(_output.FullName, "report.md"));
+        foreach (string chart in s_charts)
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(_output.FullName, chart));
+            Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"{chart} is not a PNG");
+            Assert.Contains($"]({chart})", report, StringComparison.Ordinal);
+        }
+
+        List<MarkdownTable> tables = MarkdownTable.ParseAll(report);
+        List<MarkdownTable> scaling = [.. tables.Where(t => t.Header[0] == "n" && t.Header[1] == "select")];
+        Assert.Equal(4, scaling.Count); // two transports x (1 active, 100 active)
+        foreach (MarkdownTable table in scaling)
+        {
+            AssertEveryColumnHasANumber(table, s_scalingBackends);
+        }
+
+        MarkdownTable latency = Assert.Single(tables, t => t.Header[0] == "idle connections");
+        AssertEveryColumnHasANumber(latency, s_latencyServers);
+        Assert.Contains("RLIMIT_NOFILE", report, StringComparison.Ordinal);
+        Assert.Contains("/proc/loadavg", report, StringComparison.Ordinal);
+    }
+
+    private static void AssertEveryColumnHasANumber(MarkdownTable table, string[] columns)
+    {
+        Assert.Equal(columns, table.Header.Skip(1));
+        for (int column = 1; column < table.Header.Count; column++)
+        {
+            Assert.True(table.Rows.Any(row => MedianCell().IsMatch(row[column])),
+                $"column {table.Header[column]} has no measured cell: {string.Join(", ", table.Rows.Select(r => r[column]))}");
+        }
+    }
+
+    private (int ExitCode, string Errors) RunQuick(string root, string native)
+    {
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
+        string dll = Path.Combine(root, "src", "LinuxIoMux.Benchmarks", "bin", configuration, "net10.0", "LinuxIoMux.Benchmarks.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references the benchmark project so it is built first.");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { dll, "report", "--quick", "--out", _output.FullName, "--native", native })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(s_timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"the quick run took more than {s_timeout}:\n{errors.Result}");
+        }
+
+        output.Wait();
+        process.StandardOutput.Dispose();
+        process.StandardError.Dispose();
+        return (process.ExitCode, errors.Result);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "LinuxIoMux.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("LinuxIoMux.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>A measured cell: "median / p90" or "p50 / p99" in microseconds, e.g. "1,234 / 1,500" or "15.8 / 18.0".</summary>
+    [GeneratedRegex(@"^[0-9][0-9,]*(\.[0-9])? / [0-9][0-9,]*(\.[0-9])?$")]
+    private static partial Regex MedianCell();
+}
