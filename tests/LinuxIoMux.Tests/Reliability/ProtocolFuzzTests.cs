@@ -240,6 +240,14 @@ public partial class ProtocolFuzzTests
         // The limit is checked before each request, so one reply may cross it, never more.
         Assert.True(output.WrittenCount <= outputLimit + maxReplyBytes,
             $"{output.WrittenCount} bytes of output for a limit of {outputLimit} ({input.Length} bytes of input)");
+        // Back-pressure: with the output already at the limit, the processor takes no request at all.
+        var full = new ArrayBufferWriter<byte>();
+        full.GetSpan(outputLimit);
+        full.Advance(outputLimit);
+        Assert.Equal(0, process(input, full, outputLimit, out bool closeWhenFull));
+        Assert.Equal(outputLimit, full.WrittenCount);
+        Assert.False(closeWhenFull);
+
         if (!close && consumed < input.Length && output.WrittenCount < outputLimit)
         {
             // Whatever is left must be an incomplete request that fits the connection's buffer, or it would never be answered.
