@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# LinuxIoMux build entry point. Usage: ./build.sh [build|test|demo|bench|compare|pack|clean] [args...]
+# LinuxIoMux build entry point. Usage: ./build.sh [build|test|soak|demo|bench|compare|pack|clean] [args...]
 #   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
 #   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
+#   soak    build, then the reliability load/fault tests (Category=Load) and the property and fuzz tests in their long
+#           form (LINUXIOMUX_SOAK=1: 9,000 connections, 100,000+ generated cases); figures in artifacts/soak-figures.txt
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
 #   bench   build, then the benchmark suite: scaling (select/poll/epoll, reactor, C) and idle-connection latency,
 #           written to artifacts/bench/report.md + PNG charts; --quick runs every benchmark briefly (CI smoke check)
@@ -75,6 +77,15 @@ run_bench() {
     echo "bench: report in $out/report.md, charts in $out/*.png"
 }
 
+run_soak() {
+    local figures=$ARTIFACTS/soak-figures.txt
+    mkdir -p "$ARTIFACTS"
+    rm -f "$figures"
+    step "soak: LINUXIOMUX_SOAK=1, reliability tests in their long form (figures in $figures)"
+    LINUXIOMUX_SOAK=1 LINUXIOMUX_FIGURES="$figures" run_tests \
+        --filter "Category=Load|FullyQualifiedName~LinuxIoMux.Tests.Reliability" "$@"
+}
+
 run_demo() {
     build_all
     step "samples/SelectVsPollVsEpoll $*"
@@ -121,11 +132,12 @@ command=${1:-build}
 case $command in
     build) build_all ;;
     test) run_tests "$@" ;;
+    soak) run_soak "$@" ;;
     demo) run_demo "$@" ;;
     bench) run_bench "$@" ;;
     compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
     pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac

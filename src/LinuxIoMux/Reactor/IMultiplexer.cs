@@ -32,6 +32,10 @@ public interface IMultiplexer : IDisposable
     void Add(int fd, Interest interest, ulong token);
 
     /// <summary>Replaces the interest and token of a registered <paramref name="fd"/>.</summary>
+    /// <remarks>Argument errors leave the registration as it was. If the kernel refuses (epoll: the fd was closed or its
+    /// number reused), the fd is unregistered before the <see cref="UnixException"/> is thrown: never half-registered.
+    /// A token-only change costs an epoll_ctl(MOD) on epoll (the token is the kernel's epoll_data) and no syscall on
+    /// poll or select (the token lives only in the managed table).</remarks>
     void Modify(int fd, Interest interest, ulong token);
 
     /// <summary>Stops watching <paramref name="fd"/>.</summary>

@@ -60,7 +60,9 @@ public abstract class Multiplexer : IMultiplexer
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException"><paramref name="fd"/> is not registered, or an empty interest.</exception>
+    /// <exception cref="ArgumentException"><paramref name="fd"/> is not registered, or an empty interest (the registration is unchanged).</exception>
+    /// <exception cref="UnixException">The kernel refused (epoll: the fd was closed or its number reused); the fd is then
+    /// no longer registered, neither here nor in the kernel.</exception>
     public void Modify(int fd, Interest interest, ulong token)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -70,7 +72,28 @@ public abstract class Multiplexer : IMultiplexer
             throw new ArgumentException($"fd {fd} is not registered with this {Kind} multiplexer.", nameof(fd));
         }
 
-        ModifyInKernel(fd, interest, token);
+        try
+        {
+            ModifyInKernel(fd, interest, token);
+        }
+        catch (UnixException)
+        {
+            // The kernel refused (epoll: ENOENT/EBADF when the fd was closed or its number reused, ENOMEM): keeping the
+            // row would leave the fd half-registered, claimed here but not watched there. Drop it from both, as
+            // CPython's selectors do since bpo-30014; the caller may Add it again.
+            _registered.Remove(fd, out Registered old);
+            try
+            {
+                RemoveFromKernel(fd, old.Interest);
+            }
+            catch (UnixException)
+            {
+                // Nothing more to undo: the modify's own error is the one to report.
+            }
+
+            throw;
+        }
+
         _registered[fd] = new Registered(interest, token);
     }
 

@@ -7,8 +7,6 @@ using LinuxIoMux;
 
 namespace LinuxIoMux.Tests.Docs;
 
-// LinuxIoMux.Tests.Reactor (a namespace) would hide the type inside this namespace.
-
 /// <summary>
 /// The C# blocks of docs/*.md, verbatim, one test per page, each asserting what its page says the code prints.
 /// Every line of every block must appear here (DocsCodeBlocksTests checks it): when you change a page, change its
