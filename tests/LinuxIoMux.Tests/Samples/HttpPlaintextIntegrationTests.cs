@@ -17,7 +17,7 @@ public class HttpPlaintextIntegrationTests
     [InlineData("select")]
     public void Sixteen_pipelined_requests_get_sixteen_responses_then_SIGTERM_stops_it(string backend)
     {
-        using var server = SampleServerProcess.Start("HttpPlaintext", "--backend", backend);
+        using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend);
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(Request, 16))));
 
@@ -43,7 +43,7 @@ public class HttpPlaintextIntegrationTests
     public void Wrk_gets_only_successful_responses(string backend)
     {
         string wrk = ExternalTool.Require("wrk", "wrk");
-        using var server = SampleServerProcess.Start("HttpPlaintext", "--backend", backend);
+        using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend);
         (int exit, string output) = ExternalTool.Run(wrk, TimeSpan.FromSeconds(60),
             "-t1", "-c32", "-d2s", $"http://{server.Endpoint}/plaintext");
         Assert.Equal(0, exit);
@@ -55,7 +55,7 @@ public class HttpPlaintextIntegrationTests
     [Fact]
     public void Headers_that_never_end_get_431_and_a_closed_connection()
     {
-        using var server = SampleServerProcess.Start("HttpPlaintext");
+        using var server = ChildServer.Start("HttpPlaintext");
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send(Encoding.ASCII.GetBytes("GET /plaintext HTTP/1.1\r\nX-Filler: " + new string('a', HttpLimits.MaxHeaderBytes + 1)));
         string response = BlockingClient.ReadUntilClosed(client);
@@ -65,7 +65,7 @@ public class HttpPlaintextIntegrationTests
     [Fact]
     public void A_malformed_request_line_gets_400_and_a_closed_connection()
     {
-        using var server = SampleServerProcess.Start("HttpPlaintext");
+        using var server = ChildServer.Start("HttpPlaintext");
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("BLAH\r\n\r\n"u8);
         Assert.StartsWith("HTTP/1.1 400 ", BlockingClient.ReadUntilClosed(client));

@@ -18,7 +18,7 @@ public class RespServerIntegrationTests
     {
         string cli = ExternalTool.Require("redis-cli", "redis-tools");
         string benchmark = ExternalTool.Require("redis-benchmark", "redis-tools");
-        using var server = SampleServerProcess.Start("RespServer", "--backend", backend);
+        using var server = ChildServer.Start("RespServer", null, "--backend", backend);
         string port = server.Endpoint.Port.ToString();
 
         string Cli(params string[] command) =>
@@ -55,17 +55,17 @@ public class RespServerIntegrationTests
     [Fact]
     public void A_one_gigabyte_bulk_length_gets_an_error_and_a_closed_connection_without_buffering()
     {
-        using var server = SampleServerProcess.Start("RespServer");
+        using var server = ChildServer.Start("RespServer");
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("*1\r\n$1073741824\r\n"u8);
         Assert.Equal("-ERR Protocol error: invalid bulk length\r\n", BlockingClient.ReadUntilClosed(client));
-        Assert.True(server.IsRunning);
+        Assert.False(server.HasExited);
     }
 
     [Fact]
     public void A_client_that_pipelines_large_replies_and_reads_nothing_is_held_back_not_buffered()
     {
-        using var server = SampleServerProcess.Start("RespServer");
+        using var server = ChildServer.Start("RespServer");
         using var client = BlockingClient.Connect(server.Endpoint);
         string value = new('v', RespLimits.MaxBulkLength);
         client.Send(Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${value.Length}\r\n{value}\r\n"));
@@ -102,7 +102,7 @@ public class RespServerIntegrationTests
     [Fact]
     public void A_request_left_incomplete_past_the_timeout_closes_the_connection()
     {
-        using var server = SampleServerProcess.Start("RespServer", "--request-timeout", "1");
+        using var server = ChildServer.Start("RespServer", null, "--request-timeout", "1");
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("*2\r\n$3\r\nGET\r\n$3\r\nke"u8);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -113,7 +113,7 @@ public class RespServerIntegrationTests
     [Fact]
     public void Malformed_input_gets_an_error_reply_and_a_closed_connection()
     {
-        using var server = SampleServerProcess.Start("RespServer");
+        using var server = ChildServer.Start("RespServer");
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("*1\r\n+PING\r\n"u8);
         Assert.StartsWith("-ERR Protocol error: expected '$'", BlockingClient.ReadUntilClosed(client));

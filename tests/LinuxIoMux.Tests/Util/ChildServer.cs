@@ -7,10 +7,10 @@ using System.Text.RegularExpressions;
 namespace LinuxIoMux.Tests.Util;
 
 /// <summary>
-/// A sample server (RespServer, HttpPlaintext) run as a child process for the load and fault tests, optionally under
-/// <c>prlimit --nofile=N:N</c> (util-linux) so it runs out of descriptors for real. Unlike
-/// <see cref="SampleServerProcess"/> it drains stdout and stderr continuously (a saturated server may print a lot),
-/// sends any signal, and reads the child's CPU time and open descriptors from /proc.
+/// A sample server (RespServer, HttpPlaintext, EchoServer) run as a child process from the test output folder, where
+/// the project references put it, on a free port; optionally under <c>prlimit --nofile=N:N</c> (util-linux) so it runs
+/// out of descriptors for real. It drains stdout and stderr continuously (a saturated server may print a lot), sends
+/// any signal, and reads the child's CPU time, memory and open descriptors from /proc.
 /// </summary>
 internal sealed partial class ChildServer : IDisposable
 {
@@ -143,6 +143,21 @@ internal sealed partial class ChildServer : IDisposable
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 is fields[0]
         long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds((double)ticks / sysconf(SC_CLK_TCK));
+    }
+
+    /// <summary>Resident memory of the child in bytes (VmRSS of /proc/PID/status).</summary>
+    public long ResidentBytes()
+    {
+        string line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>SIGTERM, as a service manager or Ctrl+C would stop it; returns the exit code and everything printed.</summary>
+    public (int ExitCode, string Output) Stop()
+    {
+        Signal(SIGTERM);
+        int exitCode = WaitForExit(TimeSpan.FromSeconds(20));
+        return (exitCode, Output);
     }
 
     /// <summary>The child's open descriptors (/proc/PID/fd).</summary>
