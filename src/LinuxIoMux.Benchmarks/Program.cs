@@ -14,22 +14,17 @@ public static class Program
     /// <summary>Runs the command that <paramref name="args"/> name; returns the process exit code.</summary>
     public static int Main(string[] args)
     {
-        string command = args.Length > 0 ? args[0] : string.Empty;
-        switch (command)
+        if (args.Length > 0 && args[0] == "echo-server")
         {
-            case "report":
-            case "scaling":
-            case "latency":
-                return SuiteCommand.Run(command, args[1..]);
-            case "echo-server":
-                return Latency.ReactorEchoServer.Run(args[1..]);
-            case "help":
-            case "--help":
-                Console.WriteLine(BenchOptions.Usage);
-                return 0;
-            default:
-                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-                return 0;
+            return Latency.ReactorEchoServer.Run(args[1..]); // internal: the subprocess the latency run starts
         }
+
+        if (args.Length > 0 && BenchCommandLine.Owns(args[0]))
+        {
+            return BenchCommandLine.Run(args);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
 }

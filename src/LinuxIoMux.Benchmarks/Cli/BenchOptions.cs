@@ -1,10 +1,8 @@
-using System.Globalization;
-
 namespace LinuxIoMux.Benchmarks.Cli;
 
 /// <summary>
-/// What the scaling, latency and report commands run: sizes, runs, output and native directories. Built from the
-/// command line; <c>--quick</c> picks the CI-sized defaults, and any explicit option overrides either set.
+/// What the scaling, latency and report commands run: sizes, runs, output and native directories. Built by
+/// <see cref="BenchCommandLine"/>; <c>--quick</c> picks the CI-sized defaults, and any explicit option overrides either set.
 /// </summary>
 internal sealed record BenchOptions
 {
@@ -44,58 +42,16 @@ internal sealed record BenchOptions
     /// <summary>The command line as given, quoted in the report.</summary>
     internal string CommandLine { get; init; } = string.Empty;
 
-    /// <summary>The usage text for the suite commands.</summary>
-    internal const string Usage = """
-        usage: LinuxIoMux.Benchmarks report|scaling|latency [--quick] [--out DIR] [--native DIR]
-                   [--sizes 1,10,100] [--runs N] [--writes N] [--idle 10,100] [--round-trips N] [--no-dgram]
-               LinuxIoMux.Benchmarks echo-server select|poll|epoll     (the reactor echo server the latency run starts)
-               LinuxIoMux.Benchmarks --filter '*Wrapper*' ...           (BenchmarkDotNet micro benchmarks)
-        """;
-
-    /// <summary>Parses the options after the command word.</summary>
-    /// <exception cref="ArgumentException">An unknown option or a malformed value.</exception>
-    internal static BenchOptions Parse(IReadOnlyList<string> args, string commandLine)
+    /// <summary>The CI-sized defaults of <c>--quick</c>; explicit options still override them.</summary>
+    internal static BenchOptions QuickDefaults(string commandLine) => new()
     {
-        var options = new BenchOptions { CommandLine = commandLine };
-        if (args.Contains("--quick"))
-        {
-            options = options with
-            {
-                Quick = true,
-                Sizes = [1, 10, 100, 1000],
-                Runs = 3,
-                Writes = 100,
-                IdleCounts = [10, 100],
-                RoundTrips = 200,
-                WarmupRoundTrips = 50,
-            };
-        }
-
-        for (int i = 0; i < args.Count; i++)
-        {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            options = args[i] switch
-            {
-                "--quick" => options,
-                "--out" => options with { OutputDirectory = Value() },
-                "--native" => options with { NativeDirectory = Value() },
-                "--sizes" => options with { Sizes = ParseList(Value()) },
-                "--runs" => options with { Runs = ParsePositive(Value()) },
-                "--writes" => options with { Writes = ParsePositive(Value()) },
-                "--idle" => options with { IdleCounts = ParseList(Value()) },
-                "--round-trips" => options with { RoundTrips = ParsePositive(Value()) },
-                "--no-dgram" => options with { Transports = [Scaling.Transport.SocketPairs] },
-                _ => throw new ArgumentException($"unknown option {args[i]}"),
-            };
-        }
-
-        return options;
-    }
-
-    private static int[] ParseList(string value) => [.. value.Split(',').Select(ParsePositive)];
-
-    private static int ParsePositive(string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
-            ? n
-            : throw new ArgumentException($"'{value}' is not a positive integer");
+        CommandLine = commandLine,
+        Quick = true,
+        Sizes = [1, 10, 100, 1000],
+        Runs = 3,
+        Writes = 100,
+        IdleCounts = [10, 100],
+        RoundTrips = 200,
+        WarmupRoundTrips = 50,
+    };
 }

@@ -12,21 +12,9 @@ namespace LinuxIoMux.Benchmarks.Cli;
 /// </summary>
 internal static class SuiteCommand
 {
-    /// <summary>Runs <paramref name="command"/> with its options; returns the exit code.</summary>
-    internal static int Run(string command, string[] args)
+    /// <summary>Runs <paramref name="command"/> with <paramref name="options"/>; returns the exit code.</summary>
+    internal static int Run(string command, BenchOptions options)
     {
-        BenchOptions options;
-        try
-        {
-            options = BenchOptions.Parse(args, Environment.GetEnvironmentVariable("LINUXIOMUX_BENCH_COMMAND")
-                                               ?? $"dotnet LinuxIoMux.Benchmarks.dll {command} {string.Join(' ', args)}".Trim());
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"{e.Message}\n{BenchOptions.Usage}");
-            return 2;
-        }
-
         DateTime started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         string loadAtStart = MachineInfo.ReadFirstLine("/proc/loadavg") ?? "unknown";
