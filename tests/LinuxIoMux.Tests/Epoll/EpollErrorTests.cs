@@ -232,22 +232,8 @@ public sealed class EpollErrorTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>("timeoutMilliseconds", () => epoll.Wait(buffer, timeout));
     }
 
-    public static TheoryData<TimeSpan> InvalidTimeSpans => new()
-    {
-        TimeSpan.FromTicks(-1),
-        TimeSpan.FromMilliseconds(-2),
-        TimeSpan.FromMilliseconds(-1) + TimeSpan.FromTicks(1), // just above InfiniteTimeSpan
-        TimeSpan.FromMilliseconds(-1) - TimeSpan.FromTicks(1), // just below it
-        TimeSpan.FromSeconds(-1),
-        TimeSpan.MinValue,
-        TimeSpan.FromMilliseconds(int.MaxValue) + TimeSpan.FromTicks(1),
-        TimeSpan.FromMilliseconds(int.MaxValue + 1.0),
-        TimeSpan.FromDays(30),
-        TimeSpan.MaxValue,
-    };
-
     [Theory]
-    [MemberData(nameof(InvalidTimeSpans))]
+    [MemberData(nameof(InvalidTimeouts.TimeSpans), MemberType = typeof(InvalidTimeouts))]
     public void TimeSpan_timeout_negative_other_than_infinite_or_beyond_int_max_ms_throws_ArgumentOutOfRangeException(TimeSpan timeout)
     {
         using var epoll = EpollHandle.Create();

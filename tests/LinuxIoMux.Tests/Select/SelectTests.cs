@@ -178,17 +178,8 @@ public class SelectTests
         Assert.Equal("timeoutMilliseconds", error.ParamName);
     }
 
-    public static TheoryData<TimeSpan> BadTimeSpans => new()
-    {
-        TimeSpan.FromMilliseconds(-2),
-        TimeSpan.FromTicks(-1),
-        TimeSpan.MinValue,
-        TimeSpan.MaxValue,
-        TimeSpan.FromMilliseconds(int.MaxValue) + TimeSpan.FromTicks(1),
-    };
-
     [Theory]
-    [MemberData(nameof(BadTimeSpans))]
+    [MemberData(nameof(InvalidTimeouts.TimeSpans), MemberType = typeof(InvalidTimeouts))]
     public void Bad_TimeSpans_throw(TimeSpan timeout)
     {
         var read = new FdSet();
