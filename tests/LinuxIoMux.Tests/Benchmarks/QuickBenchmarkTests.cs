@@ -92,10 +92,13 @@ public sealed partial class QuickBenchmarkTests : IDisposable
             Assert.Fail($"the quick run took more than {s_timeout}:\n{errors.Result}");
         }
 
-        output.Wait();
+        // Both readers must reach the end before the pipes are closed (Process.Dispose leaves redirected pipes open);
+        // closing stderr while its reader still runs cancels that read.
+        Task.WaitAll(output, errors);
+        string errorText = errors.Result;
         process.StandardOutput.Dispose();
         process.StandardError.Dispose();
-        return (process.ExitCode, errors.Result);
+        return (process.ExitCode, errorText);
     }
 
     private static string FindRepositoryRoot()
