@@ -31,7 +31,7 @@ public sealed partial class QuickBenchmarkTests : IDisposable
     [SkippableFact]
     public void Quick_run_writes_the_report_and_charts_with_numbers_for_every_backend()
     {
-        string root = FindRepositoryRoot();
+        string root = Util.RepositoryRoot.Require();
         string native = Environment.GetEnvironmentVariable("LINUXIOMUX_NATIVE_DIR") is { Length: > 0 } dir ? dir : Path.Combine(root, "artifacts", "native");
         Skip.IfNot(File.Exists(Path.Combine(native, "scaling")) && File.Exists(Path.Combine(native, "echo_server")),
             $"native programs not built in {native}: run ./build.sh build (./build.sh test does)");
@@ -99,19 +99,6 @@ public sealed partial class QuickBenchmarkTests : IDisposable
         process.StandardOutput.Dispose();
         process.StandardError.Dispose();
         return (process.ExitCode, errorText);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LinuxIoMux.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("LinuxIoMux.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>A measured cell: "median / p90" or "p50 / p99" in microseconds, e.g. "1,234 / 1,500" or "15.8 / 18.0".</summary>

@@ -29,7 +29,7 @@ public partial class DocsCodeBlocksTests
     [MemberData(nameof(PagesWithExamples))]
     public void Every_csharp_line_of_the_page_is_compiled_by_the_examples_test(string page)
     {
-        string root = ReadmeCodeBlocksTests.RepositoryRoot();
+        string root = Util.RepositoryRoot.Require();
         string markdown = File.ReadAllText(Path.Combine(root, "docs", page));
         List<string> blocks = CSharpBlocks(markdown);
         Assert.True(blocks.Count > 0, $"docs/{page} should have at least one C# block.");
@@ -42,7 +42,7 @@ public partial class DocsCodeBlocksTests
     public void Every_page_in_docs_is_checked()
     {
         // A new page with C# blocks must join Pages (and get its test in DocsExamplesTests.cs).
-        string root = ReadmeCodeBlocksTests.RepositoryRoot();
+        string root = Util.RepositoryRoot.Require();
         var listed = Pages.ToHashSet();
         var notChecked = Directory.GetFiles(Path.Combine(root, "docs"), "*.md")
             .Where(path => CSharpBlocks(File.ReadAllText(path)).Count > 0)

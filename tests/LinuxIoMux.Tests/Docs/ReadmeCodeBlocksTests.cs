@@ -11,7 +11,7 @@ public partial class ReadmeCodeBlocksTests
     [Fact]
     public void Every_readme_csharp_line_is_compiled_by_the_examples_test()
     {
-        string root = RepositoryRoot();
+        string root = Util.RepositoryRoot.Require();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var compiled = new HashSet<string>(
             File.ReadAllLines(Path.Combine(root, "tests/LinuxIoMux.Tests/Docs/ReadmeExamplesTests.cs")).Select(Normalize));
@@ -28,19 +28,6 @@ public partial class ReadmeCodeBlocksTests
     }
 
     private static string Normalize(string line) => Regex.Replace(line.Trim(), @"\s+", " ");
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LinuxIoMux.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LinuxIoMux.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

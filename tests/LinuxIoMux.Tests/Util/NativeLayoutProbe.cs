@@ -75,7 +75,7 @@ internal static class NativeLayoutProbe
 
     private static string Locate(ref string? compiledInto)
     {
-        string? root = FindRepositoryRoot();
+        string? root = RepositoryRoot.Find();
         string? source = root is null ? null : Path.Combine(root, "native", "layout", "layout.c");
 
         string? fromEnvironment = Environment.GetEnvironmentVariable("LINUXIOMUX_NATIVE_DIR");
@@ -120,18 +120,5 @@ internal static class NativeLayoutProbe
         }
 
         return program;
-    }
-
-    private static string? FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "LinuxIoMux.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return null;
     }
 }
