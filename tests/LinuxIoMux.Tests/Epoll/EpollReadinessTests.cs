@@ -156,7 +156,7 @@ public class EpollReadinessTests
         using (b)
         {
             epoll.Add(a, EpollEvents.In | EpollEvents.RdHup, 4);
-            Assert.Equal(0, EpollTestLibC.shutdown(b.Fd, EpollTestLibC.SHUT_WR));
+            Assert.Equal(0, TestLibC.shutdown(b.Fd, TestLibC.SHUT_WR));
 
             Assert.Equal(new EpollEvent(EpollEvents.In | EpollEvents.RdHup, 4), EpollAssert.Single(epoll));
         }

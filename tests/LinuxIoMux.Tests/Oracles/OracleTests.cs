@@ -309,7 +309,7 @@ public unsafe class OracleTests
     [SkippableFact]
     public void Tmds_poll_loses_EINVAL_when_nfds_exceeds_RLIMIT_NOFILE_and_PollSet_reports_it()
     {
-        ulong limit = ResourceLimits.OpenFilesSoftLimit();
+        ulong limit = FdLimits.Current.Soft;
         Skip.If(limit >= 1 << 22, $"RLIMIT_NOFILE is {limit}: too many pollfds to allocate for this check");
         int nfds = checked((int)limit + 1);
 

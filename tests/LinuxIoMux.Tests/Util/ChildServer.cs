@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace LinuxIoMux.Tests.Util;
@@ -142,7 +141,7 @@ internal sealed partial class ChildServer : IDisposable
         string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 is fields[0]
         long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds((double)ticks / sysconf(SC_CLK_TCK));
+        return TimeSpan.FromSeconds((double)ticks / TestLibC.sysconf(TestLibC.SC_CLK_TCK));
     }
 
     /// <summary>Resident memory of the child in bytes (VmRSS of /proc/PID/status).</summary>
@@ -164,7 +163,7 @@ internal sealed partial class ChildServer : IDisposable
     public int OpenDescriptorCount() => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
 
     /// <summary>Sends <paramref name="signal"/> to the child.</summary>
-    public void Signal(int signal) => Assert.Equal(0, kill(_process.Id, signal));
+    public void Signal(int signal) => Assert.Equal(0, TestLibC.kill(_process.Id, signal));
 
     /// <summary>Waits for the exit (a hang detector bounds it) and returns the exit code.</summary>
     public int WaitForExit(TimeSpan hangDetector)
@@ -196,14 +195,6 @@ internal sealed partial class ChildServer : IDisposable
         }
     }
 
-    private const int SC_CLK_TCK = 2;
-
     [GeneratedRegex(@"listening on (\S+:\d+)")]
     private static partial Regex ListeningLine();
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
-
-    [LibraryImport("libc.so.6")]
-    private static partial long sysconf(int name);
 }

@@ -6,7 +6,7 @@ namespace LinuxIoMux.Tests.Util;
 /// Descriptors in known, settled readiness states, for comparing multiplexers with each other and with oracles:
 /// idle, readable, peer closed, peer shut down its writing half, send buffer full; as socketpairs and loopback TCP.
 /// </summary>
-internal sealed partial class MixedReadinessFixture : IDisposable
+internal sealed class MixedReadinessFixture : IDisposable
 {
     private readonly List<IDisposable> _owned = new();
 
@@ -90,8 +90,7 @@ internal sealed partial class MixedReadinessFixture : IDisposable
 
     private static void Shutdown(int fd)
     {
-        const int SHUT_WR = 1;
-        if (ShutdownNative(fd, SHUT_WR) != 0)
+        if (TestLibC.shutdown(fd, TestLibC.SHUT_WR) != 0)
         {
             throw new InvalidOperationException("shutdown(SHUT_WR) failed");
         }
@@ -104,7 +103,4 @@ internal sealed partial class MixedReadinessFixture : IDisposable
             throw new TimeoutException("loopback TCP state did not arrive");
         }
     }
-
-    [System.Runtime.InteropServices.LibraryImport("libc.so.6", EntryPoint = "shutdown", SetLastError = true)]
-    private static partial int ShutdownNative(int fd, int how);
 }

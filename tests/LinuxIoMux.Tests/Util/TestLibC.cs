@@ -9,6 +9,11 @@ internal static unsafe partial class TestLibC
 
     public const int SIGWINCH = 28;
 
+    public const int SHUT_RD = 0;
+    public const int SHUT_WR = 1;
+
+    public const int SC_CLK_TCK = 2;
+
     [LibraryImport(Library, EntryPoint = "gettid")]
     public static partial int gettid();
 
@@ -27,4 +32,15 @@ internal static unsafe partial class TestLibC
 
     [LibraryImport(Library, EntryPoint = "dup2", SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
+
+    /// <summary>shutdown(2) on a raw descriptor (a socketpair end has no System.Net.Sockets.Socket).</summary>
+    [LibraryImport(Library, EntryPoint = "shutdown", SetLastError = true)]
+    public static partial int shutdown(int fd, int how);
+
+    /// <summary>kill(2): signals a child process (SIGTERM/SIGINT to a sample server).</summary>
+    [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
+
+    [LibraryImport(Library, EntryPoint = "sysconf")]
+    public static partial long sysconf(int name);
 }
