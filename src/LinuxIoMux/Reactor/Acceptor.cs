@@ -18,7 +18,10 @@ namespace LinuxIoMux;
 /// reopened, the listener is unregistered and retried from a timer with exponential back-off (10 ms doubling to 1 s),
 /// so the loop sleeps instead of spinning.</para>
 /// <para>Per accept(2), the errors that belong to the connection rather than the listener (ECONNABORTED, EPROTO,
-/// ENETDOWN, ...) are skipped like EAGAIN. ENOBUFS and ENOMEM are treated like EMFILE.</para>
+/// ENETDOWN, ...) are skipped like EAGAIN. ENOBUFS and ENOMEM are treated like EMFILE. Any other error is the
+/// listener's own and permanent (EBADF: the listening socket was closed, EINVAL: it is not listening, ENOTSOCK): the
+/// acceptor then stops listening (<see cref="IsListening"/> turns false) and throws once, so the reactor reports it
+/// once instead of on every wake-up (poll and select keep reporting a closed descriptor until it is removed).</para>
 /// <para>Runs on the reactor's loop thread; create and dispose it there (or before the loop starts). Disposing does
 /// not close the listener.</para>
 /// </remarks>
@@ -82,7 +85,7 @@ public sealed class Acceptor : IDisposable
     /// <summary>Times the listener was paused (spare descriptor unavailable) and retried from a back-off timer.</summary>
     public long PauseCount { get; private set; }
 
-    /// <summary>True while the listener is registered (not paused, not disposed).</summary>
+    /// <summary>True while the listener is registered (not paused, not disposed, not stopped by a listener failure).</summary>
     public bool IsListening => _registration is not null;
 
     /// <summary>
@@ -135,8 +138,7 @@ public sealed class Acceptor : IDisposable
                     or (Errno)113 /* EHOSTUNREACH */ or (Errno)95 /* EOPNOTSUPP */ or (Errno)101 /* ENETUNREACH */:
                     continue; // accept(2): a problem of that one connection; the listener is fine
                 default:
-                    // SAFETY: the number is only formatted into the message, never passed to a syscall.
-                    throw new UnixException(errno, $"accept4(fd={_listenerHandle.DangerousGetHandle()})");
+                    throw ListenerFailed(errno);
             }
         }
     }
@@ -152,8 +154,17 @@ public sealed class Acceptor : IDisposable
         }
 
         bool referenced = false;
-        // SAFETY: keeps the listener's descriptor open (and its number unreused) for this one call.
-        _listenerHandle.DangerousAddRef(ref referenced);
+        try
+        {
+            // SAFETY: keeps the listener's descriptor open (and its number unreused) for this one call.
+            _listenerHandle.DangerousAddRef(ref referenced);
+        }
+        catch (ObjectDisposedException)
+        {
+            errno = Errno.EBADF; // the caller disposed the listening socket while it was still being accepted on
+            return -1;
+        }
+
         try
         {
             // SAFETY: the handle is referenced (above), so the number read here is the listener's until the release;
@@ -169,6 +180,18 @@ public sealed class Acceptor : IDisposable
                 _listenerHandle.DangerousRelease(); // SAFETY: pairs with the successful AddRef above
             }
         }
+    }
+
+    /// <summary>A permanent failure of the listener itself: stop accepting, and return the one exception to report.</summary>
+    private Exception ListenerFailed(Errno errno)
+    {
+        bool disposed = _listenerHandle.IsClosed;
+        // SAFETY: the number is only formatted into the message, never passed to a syscall.
+        string call = $"accept4(fd={_listenerHandle.DangerousGetHandle()})";
+        Dispose();
+        return disposed
+            ? new ObjectDisposedException(nameof(Socket), "The listening socket was disposed before its Acceptor; the Acceptor stopped listening.")
+            : new UnixException(errno, call);
     }
 
     private void HandOver(int fd)

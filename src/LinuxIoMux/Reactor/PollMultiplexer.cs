@@ -9,11 +9,15 @@ namespace LinuxIoMux;
 /// A descriptor closed while registered is reported as an error (POLLNVAL) on every wait until it is removed.</para>
 /// <para>The ready entries are mapped back to tokens through the shared fd table: one dictionary lookup per ready
 /// descriptor, no allocation. When more descriptors are ready than the caller's buffer holds, the rest are reported
-/// by the next wait (they are still ready: level-triggered).</para>
+/// by the next wait (they are still ready: level-triggered): each scan of the results resumes one past the entry
+/// where the previous one stopped, so every ready descriptor is reported within ceil(ready / buffer) waits.</para>
 /// </remarks>
 public sealed class PollMultiplexer : Multiplexer
 {
     private readonly PollSet _set = new();
+
+    /// <summary>The entry the next result scan starts at (one past the last entry the previous scan reported).</summary>
+    private int _scanStart;
 
     /// <inheritdoc/>
     public override MultiplexerKind Kind => MultiplexerKind.Poll;
@@ -32,18 +36,30 @@ public sealed class PollMultiplexer : Multiplexer
             return 0;
         }
 
+        // Resume the scan where the previous one stopped: restarting at entry 0 would hand a full buffer to the same
+        // first entries every wait and starve the rest for as long as those stay ready (level-triggered).
+        ReadOnlySpan<PollFd> entries = _set.Entries;
+        int start = _scanStart < entries.Length ? _scanStart : 0;
         int written = 0;
-        foreach (PollFd entry in _set.Entries)
+        int seen = 0;
+        for (int n = 0; n < entries.Length; n++)
         {
-            PollEvents returned = entry.ReturnedEvents;
-            if (returned == PollEvents.None || !TryGetRegistration(entry.Fd, out _, out ulong token))
+            int index = start + n < entries.Length ? start + n : start + n - entries.Length;
+            PollEvents returned = entries[index].ReturnedEvents;
+            if (returned == PollEvents.None)
             {
                 continue;
             }
 
-            events[written++] = new ReadyEvent(token, ToReadiness(returned));
-            if (written == events.Length || written == ready)
+            seen++;
+            if (TryGetRegistration(entries[index].Fd, out _, out ulong token))
             {
+                events[written++] = new ReadyEvent(token, ToReadiness(returned));
+            }
+
+            if (written == events.Length || seen == ready)
+            {
+                _scanStart = index + 1;
                 break;
             }
         }

@@ -47,7 +47,7 @@ public sealed class Reactor : IDisposable
 
     private readonly IMultiplexer _multiplexer;
     private readonly ReadyEvent[] _ready;
-    private readonly Waker _waker = new();
+    private readonly Waker _waker;
     private readonly ConcurrentQueue<Action> _posted = new();
     private readonly TimerQueue _timers = new();
 
@@ -65,29 +65,45 @@ public sealed class Reactor : IDisposable
     /// <summary>Creates a reactor waiting with the given system call.</summary>
     /// <param name="kind">epoll, poll or select.</param>
     /// <param name="eventCapacity">Ready events handled per wait; more stay ready for the next (level-triggered) wait.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An unknown <paramref name="kind"/>, or <paramref name="eventCapacity"/>
+    /// is zero or negative (thrown before any descriptor is opened).</exception>
     /// <exception cref="UnixException">The epoll fd or the eventfd could not be created (EMFILE, ENFILE).</exception>
     public Reactor(MultiplexerKind kind, int eventCapacity = DefaultEventCapacity)
-        : this(Multiplexer.Create(kind), eventCapacity)
+        : this(CreateMultiplexer(kind, eventCapacity), eventCapacity)
     {
     }
 
-    /// <summary>Creates a reactor over a multiplexer it then owns (disposes).</summary>
+    /// <summary>Creates a reactor over a multiplexer it then owns (disposes). If this constructor throws, the caller
+    /// still owns <paramref name="multiplexer"/>, except after a failure to create the waker, when it is disposed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="multiplexer"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="eventCapacity"/> is zero or negative.</exception>
+    /// <exception cref="UnixException">The waker's eventfd could not be created or registered.</exception>
     public Reactor(IMultiplexer multiplexer, int eventCapacity = DefaultEventCapacity)
     {
+        // Arguments first: docs/errors.md promises argument errors before any syscall, so a bad call opens nothing.
         ArgumentNullException.ThrowIfNull(multiplexer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(eventCapacity);
         _multiplexer = multiplexer;
         _ready = new ReadyEvent[eventCapacity];
         try
         {
+            _waker = new Waker();
             AddToMultiplexer(_waker.Handle, Interest.Readable, WakerToken);
         }
         catch
         {
-            _waker.Dispose();
+            _waker?.Dispose();
             _multiplexer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Validates the arguments of the <see cref="MultiplexerKind"/> constructor before the multiplexer opens its
+    /// descriptor (a constructor chain evaluates this() arguments before the chained body can check anything).</summary>
+    private static Multiplexer CreateMultiplexer(MultiplexerKind kind, int eventCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(eventCapacity);
+        return Multiplexer.Create(kind);
     }
 
     /// <summary>
@@ -141,7 +157,7 @@ public sealed class Reactor : IDisposable
         ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
         int slot = TakeSlot();
         uint generation = _generations[slot];
-        ulong token = (ulong)generation << 32 | (uint)slot;
+        ulong token = (ulong)generation << 32 | (uint)slot; // the layout TokenOf reads back
         Registration registration;
         try
         {
@@ -204,7 +220,8 @@ public sealed class Reactor : IDisposable
 
     /// <summary>
     /// Runs the loop on the calling thread until <see cref="Stop"/> is called or <paramref name="cancellationToken"/>
-    /// is cancelled. A Stop issued before Run starts makes it return at once (the request is consumed when Run returns).
+    /// is cancelled. A Stop issued while no loop runs makes the next Run return at once; every stop request is
+    /// consumed when the Run (or <see cref="RunOnce"/>) that saw it returns.
     /// </summary>
     /// <exception cref="InvalidOperationException">The loop already runs (on any thread), or called from a handler.</exception>
     /// <exception cref="UnixException">The wait itself failed (exceptions from callbacks are reported, not thrown).</exception>
@@ -218,8 +235,6 @@ public sealed class Reactor : IDisposable
             {
                 Iterate(Timeout.InfiniteTimeSpan);
             }
-
-            _stopRequested = false;
         }
         finally
         {
@@ -228,9 +243,11 @@ public sealed class Reactor : IDisposable
     }
 
     /// <summary>
-    /// Waits once (at most <paramref name="timeout"/>, less if a timer is due sooner, zero if actions are posted),
-    /// then dispatches ready handlers, due timers and posted actions.
+    /// Waits once (at most <paramref name="timeout"/>, less if a timer is due sooner, zero if actions are posted or a
+    /// stop is pending), then dispatches ready handlers, due timers and posted actions.
     /// </summary>
+    /// <remarks>A <see cref="Stop"/> requested before or during this call is consumed when it returns: it cuts this
+    /// one wait short and no later RunOnce (or Run).</remarks>
     /// <param name="timeout"><see cref="Timeout.InfiniteTimeSpan"/> waits until something happens.</param>
     /// <returns>How many callbacks ran (handlers, timers, posted actions).</returns>
     /// <exception cref="InvalidOperationException">The loop already runs (on any thread), or called from a handler.</exception>
@@ -248,7 +265,12 @@ public sealed class Reactor : IDisposable
         }
     }
 
-    /// <summary>Makes <see cref="Run"/> return after the current iteration. Any thread; idempotent.</summary>
+    /// <summary>
+    /// Ends the loop: the running <see cref="Run"/> returns after its current iteration, or, when no loop runs, the
+    /// next Run returns at once, or the next <see cref="RunOnce"/> without blocking. One request ends one Run or
+    /// RunOnce (it is consumed when that call returns), so a stopped reactor can be run again. Any thread; idempotent
+    /// until consumed.
+    /// </summary>
     public void Stop()
     {
         _stopRequested = true;
@@ -315,7 +337,19 @@ public sealed class Reactor : IDisposable
             throw new ObjectDisposedException(nameof(Registration), "The registration was disposed.");
         }
 
-        _multiplexer.Modify(registration.Fd, interest, (ulong)registration.Generation << 32 | (uint)registration.Slot);
+        try
+        {
+            _multiplexer.Modify(registration.Fd, interest, TokenOf(registration));
+        }
+        catch (UnixException)
+        {
+            // The kernel refused (epoll: the fd was closed, or its number reused), and IMultiplexer.Modify has dropped
+            // the fd. Retire the registration too, so that it says so (IsActive false) and its later Dispose cannot
+            // remove whatever registration the fd number belongs to next.
+            Retire(registration);
+            throw;
+        }
+
         registration.Interest = interest;
     }
 
@@ -333,18 +367,28 @@ public sealed class Reactor : IDisposable
         }
 
         ThrowIfOffLoopThread();
+        Retire(registration);
+        _multiplexer.Remove(registration.Fd);
+    }
+
+    /// <summary>
+    /// Ends a registration's life in the reactor's own tables: inactive, slot free, generation moved on (so an event
+    /// for the slot already in the current batch no longer matches). The multiplexer entry is the caller's business.
+    /// </summary>
+    private void Retire(Registration registration)
+    {
         int slot = registration.Slot;
         registration.IsActive = false;
         _slots[slot] = null;
-        // The generation moves on, so an event for this slot already in the current batch no longer matches.
         unchecked
         {
             _generations[slot]++;
         }
 
         ReturnSlot(slot);
-        _multiplexer.Remove(registration.Fd);
     }
+
+    private static ulong TokenOf(Registration registration) => (ulong)registration.Generation << 32 | (uint)registration.Slot;
 
     /// <summary>One loop iteration: wait, handlers, timers, posted actions.</summary>
     private int Iterate(TimeSpan timeout)
@@ -516,7 +560,12 @@ public sealed class Reactor : IDisposable
         }
     }
 
-    private void ExitLoop() => Volatile.Write(ref _loopThreadId, 0);
+    /// <summary>Leaves the loop, consuming any stop request: it was for this Run or RunOnce, which is now returning.</summary>
+    private void ExitLoop()
+    {
+        _stopRequested = false;
+        Volatile.Write(ref _loopThreadId, 0);
+    }
 
     private void ThrowIfUnusable()
     {

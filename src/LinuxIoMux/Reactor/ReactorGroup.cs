@@ -13,8 +13,13 @@ namespace LinuxIoMux;
 /// statistically, not round-robin. A connection accepted by loop i lives on loop i for good: the callback receives
 /// that loop's <see cref="Reactor"/> and should register the socket there.</para>
 /// <para>Each listener gets its own <see cref="Acceptor"/> (so each survives EMFILE on its own). The threads are
-/// background threads named <c>reactor-0</c>, <c>reactor-1</c>, ... An exception that escapes a loop (a failing wait)
-/// is reported through <see cref="UnhandledException"/> and ends only that loop's thread.</para>
+/// background threads named <c>reactor-0</c>, <c>reactor-1</c>, ... An exception that escapes a loop (a failing wait,
+/// or an <see cref="UnhandledException"/> subscriber that throws) ends only that loop's thread. Its acceptor and
+/// listener are then closed, so the kernel routes new connections to the live loops instead of queueing them where
+/// nobody accepts; connections already waiting in that listener's backlog are reset (unless
+/// <c>net.ipv4.tcp_migrate_req</c> is 1, Linux 5.14, which moves them to a live listener). The loss is reported
+/// through <see cref="UnhandledException"/> with <see cref="UnhandledExceptionEventArgs.IsTerminating"/> true and
+/// counted in <see cref="FaultedLoopCount"/>.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -34,6 +39,7 @@ public sealed class ReactorGroup : IDisposable
     private readonly Thread[] _threads;
     private bool _started;
     private bool _disposed;
+    private int _faultedLoopCount;
 
     /// <summary>Creates the loops and binds their listeners (not yet accepting: call <see cref="Start"/>).</summary>
     /// <param name="kind">The multiplexer every loop uses.</param>
@@ -61,7 +67,8 @@ public sealed class ReactorGroup : IDisposable
                 bindTo = (IPEndPoint)_listeners[i].LocalEndPoint!; // port 0 resolved by the first bind
                 Reactor reactor = _reactors[i];
                 _acceptors[i] = new Acceptor(reactor, _listeners[i], socket => onAccepted(reactor, socket));
-                _threads[i] = new Thread(RunLoop) { IsBackground = true, Name = $"reactor-{i}" };
+                int index = i;
+                _threads[i] = new Thread(() => RunLoop(index)) { IsBackground = true, Name = $"reactor-{i}" };
             }
 
             LocalEndPoint = bindTo;
@@ -73,7 +80,10 @@ public sealed class ReactorGroup : IDisposable
         }
     }
 
-    /// <summary>Raised (on a loop thread) for exceptions from callbacks, and for one that ended a loop.</summary>
+    /// <summary>
+    /// Raised (on a loop thread) for exceptions from callbacks (<see cref="UnhandledExceptionEventArgs.IsTerminating"/>
+    /// false: the loop goes on), and for one that ended a loop (IsTerminating true: that loop's listener is closed).
+    /// </summary>
     public event UnhandledExceptionEventHandler? UnhandledException;
 
     /// <summary>The address all the listeners share (with the port chosen when 0 was asked for).</summary>
@@ -81,6 +91,9 @@ public sealed class ReactorGroup : IDisposable
 
     /// <summary>The loops, index i running on thread <c>reactor-i</c>.</summary>
     public IReadOnlyList<Reactor> Reactors => _reactors;
+
+    /// <summary>How many loops have ended because an exception escaped them (their listeners are closed).</summary>
+    public int FaultedLoopCount => Volatile.Read(ref _faultedLoopCount);
 
     /// <summary>The acceptors, for their counters (read them from their loop, or after <see cref="Stop"/>).</summary>
     public IReadOnlyList<Acceptor?> Acceptors => _acceptors;
@@ -97,26 +110,31 @@ public sealed class ReactorGroup : IDisposable
         _started = true;
         for (int i = 0; i < _threads.Length; i++)
         {
-            _threads[i].Start(_reactors[i]);
+            _threads[i].Start();
         }
     }
 
-    /// <summary>Stops every loop and waits for its thread to return. Idempotent.</summary>
+    /// <summary>
+    /// Stops every loop and waits for its thread to return. Idempotent. Before <see cref="Start"/> it does nothing (no
+    /// stop request is left pending for the loops a later Start runs). A stopped group cannot be started again.
+    /// </summary>
     public void Stop()
     {
-        foreach (Reactor reactor in _reactors)
+        if (!_started)
         {
-            reactor?.Stop();
+            return;
         }
 
-        if (_started)
+        foreach (Reactor reactor in _reactors)
         {
-            foreach (Thread thread in _threads)
+            reactor.Stop();
+        }
+
+        foreach (Thread thread in _threads)
+        {
+            if (thread.ThreadState != ThreadState.Unstarted && thread != Thread.CurrentThread)
             {
-                if (thread.ThreadState != ThreadState.Unstarted && thread != Thread.CurrentThread)
-                {
-                    thread.Join();
-                }
+                thread.Join();
             }
         }
     }
@@ -152,16 +170,34 @@ public sealed class ReactorGroup : IDisposable
         }
     }
 
-    private void RunLoop(object? state)
+    private void RunLoop(int index)
     {
-        var reactor = (Reactor)state!;
+        Reactor reactor = _reactors[index];
         try
         {
             reactor.Run();
         }
         catch (Exception exception)
         {
+            // Nobody accepts on this listener any more: close it first, so the kernel stops routing connections into a
+            // backlog that would never be served. The loop has returned, so this thread may dispose its acceptor.
+            _acceptors[index]?.Dispose();
+            _listeners[index].Dispose();
+            Interlocked.Increment(ref _faultedLoopCount);
+            ReportLoopEnded(reactor, exception);
+        }
+    }
+
+    private void ReportLoopEnded(Reactor reactor, Exception exception)
+    {
+        try
+        {
             UnhandledException?.Invoke(reactor, new UnhandledExceptionEventArgs(exception, isTerminating: true));
+        }
+        catch (Exception subscriberFailure)
+        {
+            // A throwing subscriber must not take the process down with it (an exception escaping a thread does).
+            Console.Error.WriteLine($"LinuxIoMux.ReactorGroup: a loop ended ({exception}); the UnhandledException subscriber then threw: {subscriberFailure}");
         }
     }
 

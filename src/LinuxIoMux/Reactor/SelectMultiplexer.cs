@@ -4,7 +4,7 @@ namespace LinuxIoMux;
 
 /// <summary>
 /// <see cref="IMultiplexer"/> over select(2): level-triggered only, descriptors 0 to 1023 only
-/// (<see cref="FdSet.Capacity"/>), each wait costs O(highest fd) in the kernel and O(registered) here.
+/// (<see cref="FdSet.Capacity"/>), each wait costs O(highest fd) in the kernel and here.
 /// </summary>
 /// <remarks>
 /// <para>Two master <see cref="FdSet"/>s (read, write) are kept up to date on Add, Modify and Remove and copied into
@@ -15,11 +15,17 @@ namespace LinuxIoMux;
 /// <para>select fails the whole call with EBADF if any descriptor in the sets is closed. This multiplexer then finds
 /// the closed ones (a zero-timeout poll(2) of each reports POLLNVAL) and reports them as errors, as poll would, so a
 /// forgotten Remove surfaces in that registration's handler rather than stopping the loop.</para>
+/// <para>When more descriptors are ready than the caller's buffer holds, each scan of the result sets resumes one past
+/// the descriptor where the previous one stopped, so every ready descriptor is reported within ceil(ready / buffer)
+/// waits (level-triggered: the ones left out are still ready).</para>
 /// </remarks>
 public sealed unsafe class SelectMultiplexer : Multiplexer
 {
     private FdSet _readInterest;
     private FdSet _writeInterest;
+
+    /// <summary>The descriptor the next result scan starts at (one past the last one the previous scan reported).</summary>
+    private int _scanStart;
 
     /// <inheritdoc/>
     public override MultiplexerKind Kind => MultiplexerKind.Select;
@@ -64,10 +70,15 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
             return 0;
         }
 
+        // Scan the result bits from one past the fd where the previous scan stopped, wrapping around: restarting at
+        // fd 0 would hand a full buffer to the lowest ready descriptors every wait and starve the higher ones.
         int written = 0;
-        foreach (KeyValuePair<int, Registered> pair in Registrations)
+        int seen = 0; // select counts a descriptor once per set it is ready in
+        int limit = Math.Max(read.HighestFd, write.HighestFd) + 1;
+        int start = _scanStart < limit ? _scanStart : 0;
+        for (int n = 0; n < limit; n++)
         {
-            int fd = pair.Key;
+            int fd = start + n < limit ? start + n : start + n - limit;
             bool readable = read.IsSet(fd);
             bool writable = write.IsSet(fd);
             if (!readable && !writable)
@@ -75,9 +86,15 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
                 continue;
             }
 
-            events[written++] = new ReadyEvent(pair.Value.Token, new Readiness(readable, writable));
-            if (written == events.Length)
+            seen += (readable ? 1 : 0) + (writable ? 1 : 0);
+            if (TryGetRegistration(fd, out _, out ulong token))
             {
+                events[written++] = new ReadyEvent(token, new Readiness(readable, writable));
+            }
+
+            if (written == events.Length || seen >= ready)
+            {
+                _scanStart = fd + 1;
                 break;
             }
         }

@@ -12,7 +12,7 @@ namespace LinuxIoMux.Tests.ReactorLoop;
 /// The reactor's contract, run once per backend by <see cref="EpollReactorTests"/>, <see cref="PollReactorTests"/>
 /// and <see cref="SelectReactorTests"/> (the shape of CPython's BaseSelectorTestCase).
 /// </summary>
-public abstract class ReactorConformanceTests
+public abstract partial class ReactorConformanceTests
 {
     private readonly ITestOutputHelper _output;
 
