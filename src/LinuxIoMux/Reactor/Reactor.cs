@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace LinuxIoMux;
 
@@ -20,8 +18,12 @@ namespace LinuxIoMux;
 /// is passed to <see cref="UnhandledException"/> and the loop continues.</para>
 /// <para><b>What the caller must do.</b> Put descriptors in non-blocking mode (<see cref="Register(Socket, Interest, ReadinessHandler, object?)"/>
 /// does it for sockets). Dispose a <see cref="Registration"/> before closing its descriptor. Call everything except
-/// <see cref="Post"/>, <see cref="Stop"/> and <see cref="ReactorTimer.Cancel"/> on the loop thread (from handlers,
-/// timers and posted actions, or before the loop starts).</para>
+/// <see cref="Post"/>, <see cref="Stop"/>, <see cref="Dispose"/>, <see cref="Registration.Dispose"/> and
+/// <see cref="ReactorTimer.Cancel"/> on the loop thread (from handlers, timers and posted actions, or while the loop is
+/// not running).</para>
+/// <para><b>Where the mechanisms live.</b> Lifecycle (run, stop, dispose) in <c>Reactor.cs</c>; registrations in
+/// <c>Reactor.Registrations.cs</c> over a <see cref="RegistrationTable"/>; one iteration's dispatch in
+/// <c>Reactor.Dispatch.cs</c>; posting in <c>Reactor.Posting.cs</c>; timers in <c>Reactor.Timers.cs</c>.</para>
 /// <para><b>Allocation.</b> In steady state a loop iteration allocates nothing: the ready-event buffer is allocated
 /// once, handlers are stored per registration (use <see cref="Registration.State"/> instead of a closure per
 /// dispatch), and no LINQ or boxing is used. Register, Schedule and Post allocate their own small objects.</para>
@@ -34,7 +36,7 @@ namespace LinuxIoMux;
 /// reactor.Run(CancellationToken.None);
 /// </code>
 /// </example>
-public sealed class Reactor : IDisposable
+public sealed partial class Reactor : IDisposable
 {
     /// <summary>
     /// Default ready-event buffer: 1024 entries (16 KiB), the same as .NET's SocketAsyncEngine (EventBufferCount):
@@ -42,25 +44,22 @@ public sealed class Reactor : IDisposable
     /// </summary>
     public const int DefaultEventCapacity = 1024;
 
-    /// <summary>The waker's token: slot 0xFFFFFFFF is never handed out, so no registration token can equal it.</summary>
-    private const ulong WakerToken = ulong.MaxValue;
+    private const int Live = 0;
+    private const int DisposeRequested = 1;
+    private const int Disposed = 2;
 
     private readonly IMultiplexer _multiplexer;
     private readonly ReadyEvent[] _ready;
     private readonly Waker _waker;
-    private readonly ConcurrentQueue<Action> _posted = new();
+    private readonly RegistrationTable _registrations = new();
+    private readonly ConcurrentQueue<PostedAction> _posted = new();
+    private readonly ConcurrentQueue<Registration> _pendingRemovals = new();
     private readonly TimerQueue _timers = new();
-
-    private Registration?[] _slots = new Registration?[64];
-    private uint[] _generations = new uint[64];
-    private int[] _freeSlots = new int[64];
-    private int _freeCount;
-    private int _slotsUsed;
 
     private int _loopThreadId;
     private volatile bool _stopRequested;
+    private int _disposeState;
     private bool _dispatching;
-    private bool _disposed;
 
     /// <summary>Creates a reactor waiting with the given system call.</summary>
     /// <param name="kind">epoll, poll or select.</param>
@@ -88,7 +87,7 @@ public sealed class Reactor : IDisposable
         try
         {
             _waker = new Waker();
-            AddToMultiplexer(_waker.Handle, Interest.Readable, WakerToken);
+            AddToMultiplexer(_waker.Handle, Interest.Readable, RegistrationTable.ReservedToken);
         }
         catch
         {
@@ -96,14 +95,6 @@ public sealed class Reactor : IDisposable
             _multiplexer.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Validates the arguments of the <see cref="MultiplexerKind"/> constructor before the multiplexer opens its
-    /// descriptor (a constructor chain evaluates this() arguments before the chained body can check anything).</summary>
-    private static Multiplexer CreateMultiplexer(MultiplexerKind kind, int eventCapacity)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(eventCapacity);
-        return Multiplexer.Create(kind);
     }
 
     /// <summary>
@@ -117,7 +108,7 @@ public sealed class Reactor : IDisposable
     public MultiplexerKind Kind => _multiplexer.Kind;
 
     /// <summary>How many descriptors are registered (the internal waker not counted).</summary>
-    public int RegistrationCount => _disposed ? 0 : _multiplexer.Count - 1;
+    public int RegistrationCount => IsDisposed ? 0 : _multiplexer.Count - 1;
 
     /// <summary>How many timers are scheduled and not yet run (cancelled ones may still be counted until dropped).</summary>
     public int PendingTimerCount => _timers.Count;
@@ -131,92 +122,8 @@ public sealed class Reactor : IDisposable
     /// <summary>How many times the waker eventfd was actually written (Posts and Stops coalesce into fewer).</summary>
     internal long WakeSignals => _waker.Signals;
 
-    /// <summary>
-    /// Starts watching <paramref name="handle"/>'s descriptor for <paramref name="interest"/>; <paramref name="handler"/>
-    /// runs on the loop thread when it is ready. The handle is referenced only during this call.
-    /// </summary>
-    /// <param name="handle">An open descriptor in non-blocking mode (a socket, pipe, eventfd, ...).</param>
-    /// <param name="interest">Readable, Writable or both; EdgeTriggered on epoll only.</param>
-    /// <param name="handler">Called with the registration and what is ready.</param>
-    /// <param name="state">Stored in <see cref="Registration.State"/>.</param>
-    /// <exception cref="ArgumentException">An invalid handle, an empty interest, or the descriptor is already registered.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">select: the descriptor is 1024 or higher.</exception>
-    /// <exception cref="NotSupportedException">EdgeTriggered on poll or select.</exception>
-    /// <exception cref="ObjectDisposedException">The reactor or the handle is disposed.</exception>
-    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
-    public Registration Register(SafeHandle handle, Interest interest, ReadinessHandler handler, object? state = null)
-    {
-        ArgumentNullException.ThrowIfNull(handle);
-        ArgumentNullException.ThrowIfNull(handler);
-        ThrowIfUnusable();
-        if (handle.IsInvalid)
-        {
-            throw new ArgumentException("The handle does not hold a descriptor.", nameof(handle));
-        }
-
-        ObjectDisposedException.ThrowIf(handle.IsClosed, handle);
-        int slot = TakeSlot();
-        uint generation = _generations[slot];
-        ulong token = (ulong)generation << 32 | (uint)slot; // the layout TokenOf reads back
-        Registration registration;
-        try
-        {
-            int fd = AddToMultiplexer(handle, interest, token);
-            registration = new Registration(this, fd, slot, generation, interest, handler, state);
-        }
-        catch
-        {
-            ReturnSlot(slot);
-            throw;
-        }
-
-        _slots[slot] = registration;
-        return registration;
-    }
-
-    /// <summary>
-    /// Registers a socket, first putting it in non-blocking mode (<c>Blocking = false</c>): a blocking call inside a
-    /// handler would stall every other descriptor on the loop.
-    /// </summary>
-    /// <inheritdoc cref="Register(SafeHandle, Interest, ReadinessHandler, object?)"/>
-    public Registration Register(Socket socket, Interest interest, ReadinessHandler handler, object? state = null)
-    {
-        ArgumentNullException.ThrowIfNull(socket);
-        socket.Blocking = false;
-        return Register(socket.SafeHandle, interest, handler, state);
-    }
-
-    /// <summary>
-    /// Queues <paramref name="action"/> to run on the loop thread and wakes the loop (wakes from many posts coalesce
-    /// into one eventfd write). Any thread. Actions run in posting order per thread, each exactly once, after the
-    /// current batch of handlers and timers. Actions posted to a disposed reactor never run.
-    /// </summary>
-    public void Post(Action action)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _posted.Enqueue(action);
-        _waker.Wake();
-    }
-
-    /// <summary>
-    /// Runs <paramref name="callback"/> on the loop thread once <paramref name="delay"/> has passed (never earlier).
-    /// The earliest timer bounds the loop's wait.
-    /// </summary>
-    /// <returns>A handle whose <see cref="ReactorTimer.Cancel"/> prevents the run.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A negative or infinite delay, or more than int.MaxValue ms.</exception>
-    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs (Post the Schedule instead).</exception>
-    public ReactorTimer Schedule(TimeSpan delay, Action callback)
-    {
-        ArgumentNullException.ThrowIfNull(callback);
-        if (delay < TimeSpan.Zero || delay.TotalMilliseconds > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(delay), delay, "A timer delay is between zero and int.MaxValue milliseconds.");
-        }
-
-        ThrowIfUnusable();
-        return _timers.Add(delay, callback);
-    }
+    /// <summary>True once <see cref="Dispose"/> was called, even while the loop is still finishing it.</summary>
+    private bool IsDisposed => Volatile.Read(ref _disposeState) != Live;
 
     /// <summary>
     /// Runs the loop on the calling thread until <see cref="Stop"/> is called or <paramref name="cancellationToken"/>
@@ -286,268 +193,60 @@ public sealed class Reactor : IDisposable
 
     /// <summary>
     /// Closes the multiplexer and the waker. Registrations become inactive; their descriptors stay open (the caller
-    /// owns them). Pending timers and posted actions are dropped.
+    /// owns them). Pending timers and posted actions are dropped. Never throws, from any thread.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The loop is running on another thread: Stop it and let Run return first.</exception>
+    /// <remarks>
+    /// While no loop runs, everything is released before Dispose returns. While a loop runs (called from a handler
+    /// or from another thread), Dispose ends it like <see cref="Stop"/>, no further handler, timer or posted action
+    /// runs, and the loop thread releases everything as its <see cref="Run"/> or <see cref="RunOnce"/> returns:
+    /// Dispose does not wait for that (a thread the loop is waiting on could not be waited for without a deadlock).
+    /// </remarks>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.CompareExchange(ref _disposeState, DisposeRequested, Live) != Live)
         {
             return;
         }
 
-        int loop = Volatile.Read(ref _loopThreadId);
-        if (loop != 0 && loop != Environment.CurrentManagedThreadId)
+        // Interlocked above and in ExitLoop are full fences: either this read sees the loop still running, and then
+        // the loop sees the request when it exits, or it sees no loop, and then this thread releases (both may see
+        // the other; ReleaseResources runs once).
+        if (Volatile.Read(ref _loopThreadId) != 0)
         {
-            throw new InvalidOperationException("The reactor is running on another thread; call Stop and wait for Run to return before disposing it.");
+            Stop();
+            return;
         }
 
-        _disposed = true;
-        for (int slot = 0; slot < _slotsUsed; slot++)
+        ReleaseResources();
+    }
+
+    /// <summary>Validates the arguments of the <see cref="MultiplexerKind"/> constructor before the multiplexer opens its
+    /// descriptor (a constructor chain evaluates this() arguments before the chained body can check anything).</summary>
+    private static Multiplexer CreateMultiplexer(MultiplexerKind kind, int eventCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(eventCapacity);
+        return Multiplexer.Create(kind);
+    }
+
+    /// <summary>Releases everything, once: from Dispose when no loop runs, else from the loop thread as it exits.</summary>
+    private void ReleaseResources()
+    {
+        if (Interlocked.CompareExchange(ref _disposeState, Disposed, DisposeRequested) != DisposeRequested)
         {
-            if (_slots[slot] is { } registration)
-            {
-                registration.IsActive = false;
-                _slots[slot] = null;
-            }
+            return;
         }
 
+        _registrations.DeactivateAll();
         _timers.Clear();
         _posted.Clear();
+        _pendingRemovals.Clear();
         _multiplexer.Dispose();
         _waker.Dispose();
     }
 
-    /// <summary>Changes what <paramref name="registration"/> waits for (same as <see cref="Registration.Modify"/>).</summary>
-    /// <exception cref="ObjectDisposedException">The registration or the reactor was disposed.</exception>
-    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
-    /// <exception cref="ArgumentException">An empty interest, or a registration of another reactor.</exception>
-    /// <exception cref="NotSupportedException"><see cref="Interest.EdgeTriggered"/> on poll or select.</exception>
-    public void Modify(Registration registration, Interest interest)
-    {
-        ArgumentNullException.ThrowIfNull(registration);
-        if (!ReferenceEquals(registration.Reactor, this))
-        {
-            throw new ArgumentException("The registration belongs to another reactor.", nameof(registration));
-        }
-
-        ThrowIfUnusable();
-        if (!IsCurrent(registration))
-        {
-            throw new ObjectDisposedException(nameof(Registration), "The registration was disposed.");
-        }
-
-        try
-        {
-            _multiplexer.Modify(registration.Fd, interest, TokenOf(registration));
-        }
-        catch (UnixException)
-        {
-            // The kernel refused (epoll: the fd was closed, or its number reused), and IMultiplexer.Modify has dropped
-            // the fd. Retire the registration too, so that it says so (IsActive false) and its later Dispose cannot
-            // remove whatever registration the fd number belongs to next.
-            Retire(registration);
-            throw;
-        }
-
-        registration.Interest = interest;
-    }
-
-    /// <summary>
-    /// Stops watching the registration's descriptor (same as <see cref="Registration.Dispose"/>): its handler is not
-    /// called again, not even for an event already collected in the current batch. Idempotent; the descriptor stays open.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
-    public void Unregister(Registration registration)
-    {
-        ArgumentNullException.ThrowIfNull(registration);
-        if (_disposed || !IsCurrent(registration))
-        {
-            return;
-        }
-
-        ThrowIfOffLoopThread();
-        Retire(registration);
-        _multiplexer.Remove(registration.Fd);
-    }
-
-    /// <summary>
-    /// Ends a registration's life in the reactor's own tables: inactive, slot free, generation moved on (so an event
-    /// for the slot already in the current batch no longer matches). The multiplexer entry is the caller's business.
-    /// </summary>
-    private void Retire(Registration registration)
-    {
-        int slot = registration.Slot;
-        registration.IsActive = false;
-        _slots[slot] = null;
-        unchecked
-        {
-            _generations[slot]++;
-        }
-
-        ReturnSlot(slot);
-    }
-
-    private static ulong TokenOf(Registration registration) => (ulong)registration.Generation << 32 | (uint)registration.Slot;
-
-    /// <summary>One loop iteration: wait, handlers, timers, posted actions.</summary>
-    private int Iterate(TimeSpan timeout)
-    {
-        TimeSpan wait = !_posted.IsEmpty || _stopRequested ? TimeSpan.Zero : _timers.TimeUntilNext(timeout);
-        int ready = _multiplexer.Wait(_ready, wait);
-        int callbacks = 0;
-        _dispatching = true;
-        try
-        {
-            for (int i = 0; i < ready; i++)
-            {
-                ReadyEvent e = _ready[i];
-                if (e.Token == WakerToken)
-                {
-                    _waker.Acknowledge();
-                    continue;
-                }
-
-                int slot = (int)(uint)e.Token;
-                Registration? registration = (uint)slot < (uint)_slotsUsed ? _slots[slot] : null;
-                if (registration is null || _generations[slot] != (uint)(e.Token >> 32))
-                {
-                    continue; // disposed earlier in this batch, or the slot was reused: a stale event
-                }
-
-                callbacks++;
-                try
-                {
-                    registration.Handler(registration, e.Readiness.FoldedInto(registration.Interest));
-                }
-                catch (Exception exception)
-                {
-                    Report(exception);
-                }
-            }
-
-            callbacks += RunDueTimers();
-            callbacks += RunPosted();
-        }
-        finally
-        {
-            _dispatching = false;
-        }
-
-        return callbacks;
-    }
-
-    private int RunDueTimers()
-    {
-        if (_timers.Count == 0)
-        {
-            return 0;
-        }
-
-        int ran = 0;
-        long now = Stopwatch.GetTimestamp();
-        long sequenceLimit = _timers.NextSequence;
-        while (_timers.TryTakeDue(now, sequenceLimit, out ReactorTimer? timer))
-        {
-            ran++;
-            try
-            {
-                timer!.Callback();
-            }
-            catch (Exception exception)
-            {
-                Report(exception);
-            }
-        }
-
-        return ran;
-    }
-
-    private int RunPosted()
-    {
-        // Bounded by what was queued when the drain started, so an action that posts again cannot starve I/O.
-        int budget = _posted.Count;
-        int ran = 0;
-        while (ran < budget && _posted.TryDequeue(out Action? action))
-        {
-            ran++;
-            try
-            {
-                action();
-            }
-            catch (Exception exception)
-            {
-                Report(exception);
-            }
-        }
-
-        return ran;
-    }
-
-    private void Report(Exception exception)
-    {
-        UnhandledExceptionEventHandler? handler = UnhandledException;
-        if (handler is null)
-        {
-            Console.Error.WriteLine($"LinuxIoMux.Reactor: unhandled exception in a callback (the loop continues): {exception}");
-            return;
-        }
-
-        handler(this, new UnhandledExceptionEventArgs(exception, isTerminating: false));
-    }
-
-    /// <summary>Adds the descriptor under a reference held only for the epoll_ctl (or table update) itself.</summary>
-    private int AddToMultiplexer(SafeHandle handle, Interest interest, ulong token)
-    {
-        bool referenced = false;
-        // SAFETY: the reference keeps the descriptor open, so its number cannot be closed and reused between reading
-        // it and the kernel registering it. It is released before returning: never held for the registration's
-        // lifetime, which would make Socket.Dispose spin (dotnet/runtime#40301).
-        handle.DangerousAddRef(ref referenced);
-        try
-        {
-            // SAFETY: read while referenced (above); only the number is kept.
-            int fd = EpollHandle.DescriptorOf(handle);
-            _multiplexer.Add(fd, interest, token);
-            return fd;
-        }
-        finally
-        {
-            if (referenced)
-            {
-                handle.DangerousRelease(); // SAFETY: pairs with the successful AddRef above
-            }
-        }
-    }
-
-    private bool IsCurrent(Registration registration) =>
-        ReferenceEquals(registration.Reactor, this)
-        && registration.IsActive
-        && ReferenceEquals(_slots[registration.Slot], registration);
-
-    private int TakeSlot()
-    {
-        if (_freeCount > 0)
-        {
-            return _freeSlots[--_freeCount];
-        }
-
-        if (_slotsUsed == _slots.Length)
-        {
-            int capacity = _slots.Length * 2;
-            Array.Resize(ref _slots, capacity);
-            Array.Resize(ref _generations, capacity);
-            Array.Resize(ref _freeSlots, capacity);
-        }
-
-        return _slotsUsed++;
-    }
-
-    private void ReturnSlot(int slot) => _freeSlots[_freeCount++] = slot;
-
     private void EnterLoop()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         int me = Environment.CurrentManagedThreadId;
         if (_dispatching && Volatile.Read(ref _loopThreadId) == me)
         {
@@ -558,28 +257,49 @@ public sealed class Reactor : IDisposable
         {
             throw new InvalidOperationException("The reactor loop is already running on another thread.");
         }
+
+        if (IsDisposed)
+        {
+            ExitLoop(); // a Dispose that saw this loop running leaves the release to it
+            throw new ObjectDisposedException(GetType().FullName);
+        }
     }
 
-    /// <summary>Leaves the loop, consuming any stop request: it was for this Run or RunOnce, which is now returning.</summary>
+    /// <summary>
+    /// Leaves the loop, consuming any stop request (it was for this Run or RunOnce, which is now returning), and
+    /// finishes a Dispose that was called while the loop ran.
+    /// </summary>
     private void ExitLoop()
     {
         _stopRequested = false;
-        Volatile.Write(ref _loopThreadId, 0);
+        Interlocked.Exchange(ref _loopThreadId, 0);
+        if (Volatile.Read(ref _disposeState) == DisposeRequested)
+        {
+            ReleaseResources();
+        }
     }
 
     private void ThrowIfUnusable()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         ThrowIfOffLoopThread();
     }
 
     private void ThrowIfOffLoopThread()
     {
-        int loop = Volatile.Read(ref _loopThreadId);
-        if (loop != 0 && loop != Environment.CurrentManagedThreadId)
+        if (IsOffLoopThreadWhileRunning)
         {
             throw new InvalidOperationException(
                 "Registrations and timers belong to the loop thread while the reactor runs; use Post to run this call there.");
+        }
+    }
+
+    private bool IsOffLoopThreadWhileRunning
+    {
+        get
+        {
+            int loop = Volatile.Read(ref _loopThreadId);
+            return loop != 0 && loop != Environment.CurrentManagedThreadId;
         }
     }
 }

@@ -12,12 +12,15 @@ namespace LinuxIoMux;
 /// <para><b>Stale events.</b> The token given to the multiplexer carries this registration's slot and a generation.
 /// Once disposed, an event already collected in the current batch for it is dropped, and so is one for a new
 /// registration that reuses the same descriptor number or slot.</para>
-/// <para><b>Threads.</b> Modify and Dispose run on the loop thread (inside handlers, timers and posted actions, or
-/// while the loop is not running); from elsewhere, <see cref="Reactor.Post"/> them. Dispose is idempotent.</para>
+/// <para><b>Threads.</b> Modify runs on the loop thread (inside handlers, timers and posted actions, or while the loop
+/// is not running); from elsewhere, <see cref="Reactor.Post"/> it. Dispose works from any thread, never throws and is
+/// idempotent: from another thread while the loop runs, no handler call starts after it returns and the loop removes
+/// the descriptor from the multiplexer before its next wait (see <see cref="Reactor.Unregister"/>).</para>
 /// </remarks>
 public sealed class Registration : IDisposable
 {
     private readonly Reactor _reactor;
+    private volatile bool _isActive = true;
 
     internal Registration(Reactor reactor, int fd, int slot, uint generation, Interest interest, ReadinessHandler handler, object? state)
     {
@@ -39,8 +42,13 @@ public sealed class Registration : IDisposable
     /// <summary>The caller's per-registration object (a connection, a buffer), handed back in every dispatch.</summary>
     public object? State { get; set; }
 
-    /// <summary>False once disposed (or once the reactor was disposed).</summary>
-    public bool IsActive { get; internal set; } = true;
+    /// <summary>False once disposed, once the reactor was disposed, or once a failed <see cref="Modify"/> made the
+    /// multiplexer drop the descriptor. Any thread.</summary>
+    public bool IsActive
+    {
+        get => _isActive;
+        internal set => _isActive = value;
+    }
 
     /// <summary>The reactor this registration belongs to.</summary>
     public Reactor Reactor => _reactor;
@@ -56,10 +64,12 @@ public sealed class Registration : IDisposable
     /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
     /// <exception cref="ArgumentException">An empty interest.</exception>
     /// <exception cref="NotSupportedException"><see cref="Interest.EdgeTriggered"/> on poll or select.</exception>
+    /// <exception cref="UnixException">The kernel refused (epoll: the descriptor was closed); the registration is then
+    /// disposed (<see cref="IsActive"/> false), since the multiplexer no longer watches the descriptor.</exception>
     public void Modify(Interest interest) => _reactor.Modify(this, interest);
 
-    /// <summary>Unregisters the descriptor; the handler is not called again, even for events already collected.</summary>
-    /// <exception cref="InvalidOperationException">Called off the loop thread while the loop runs.</exception>
+    /// <summary>Unregisters the descriptor; the handler is not called again, even for events already collected. Any
+    /// thread; never throws.</summary>
     public void Dispose() => _reactor.Unregister(this);
 
     /// <inheritdoc/>

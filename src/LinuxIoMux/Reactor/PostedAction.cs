@@ -1,0 +1,34 @@
+namespace LinuxIoMux;
+
+/// <summary>
+/// One entry of the reactor's posted queue: a callback and its state, stored without a closure so that
+/// <see cref="Reactor.Post{TState}(Action{TState}, TState)"/> allocates nothing for a reference-type state.
+/// </summary>
+internal readonly struct PostedAction
+{
+    private readonly Action<object?, object?> _invoke;
+    private readonly object _callback;
+    private readonly object? _state;
+
+    private PostedAction(Action<object?, object?> invoke, object callback, object? state)
+    {
+        _invoke = invoke;
+        _callback = callback;
+        _state = state;
+    }
+
+    /// <summary>An <see cref="Action"/> with no state.</summary>
+    internal static PostedAction Of(Action action) => new(static (callback, _) => ((Action)callback!)(), action, null);
+
+    /// <summary>An <see cref="Action{TState}"/> and its state (a value-type state is boxed: one allocation).</summary>
+    internal static PostedAction Of<TState>(Action<TState> action, TState state) => new(Invoker<TState>.Invoke, action, state);
+
+    /// <summary>Runs the callback on the calling (loop) thread.</summary>
+    internal void Run() => _invoke(_callback, _state);
+
+    /// <summary>One cached invoker per state type, so posting creates no delegate.</summary>
+    private static class Invoker<TState>
+    {
+        internal static readonly Action<object?, object?> Invoke = static (callback, state) => ((Action<TState>)callback!)((TState)state!);
+    }
+}

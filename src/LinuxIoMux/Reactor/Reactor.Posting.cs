@@ -1,0 +1,57 @@
+namespace LinuxIoMux;
+
+/// <summary>Actions posted from any thread, run on the loop thread after each batch of handlers and timers.</summary>
+public sealed partial class Reactor
+{
+    /// <summary>
+    /// Queues <paramref name="action"/> to run on the loop thread and wakes the loop (wakes from many posts coalesce
+    /// into one eventfd write). Any thread. Actions run in posting order per thread, each exactly once, after the
+    /// current batch of handlers and timers. Actions posted to a disposed reactor never run.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The reactor is disposed.</exception>
+    public void Post(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Enqueue(PostedAction.Of(action));
+    }
+
+    /// <summary>
+    /// Like <see cref="Post(Action)"/>, with the state passed to <paramref name="action"/> instead of captured: a
+    /// <c>static</c> lambda and a reference-type state allocate nothing but the queue's own storage (a value-type state
+    /// is boxed once).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The reactor is disposed.</exception>
+    public void Post<TState>(Action<TState> action, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Enqueue(PostedAction.Of(action, state));
+    }
+
+    private void Enqueue(PostedAction action)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        _posted.Enqueue(action);
+        _waker.Wake();
+    }
+
+    private int RunPosted()
+    {
+        // Bounded by what was queued when the drain started, so an action that posts again cannot starve I/O.
+        int budget = _posted.Count;
+        int ran = 0;
+        while (ran < budget && !IsDisposed && _posted.TryDequeue(out PostedAction action))
+        {
+            ran++;
+            try
+            {
+                action.Run();
+            }
+            catch (Exception exception)
+            {
+                Report(exception);
+            }
+        }
+
+        return ran;
+    }
+}
