@@ -18,11 +18,16 @@ public sealed unsafe class FileDescriptorHandle : SafeHandle
     /// <inheritdoc/>
     public override bool IsInvalid => handle < 0;
 
+    /// <summary>What <see cref="Read"/> and <see cref="Write"/> return when a non-blocking descriptor has nothing for
+    /// now (EAGAIN): -1, the same value as <see cref="NonBlockingSocket.WouldBlock"/>.</summary>
+    public const int WouldBlock = -1;
+
     /// <summary>The descriptor number. Only meaningful while the handle is open.</summary>
     public int Fd => (int)handle;
 
     /// <summary>Reads into <paramref name="buffer"/> (read(2)); EINTR is retried.</summary>
-    /// <returns>Bytes read; 0 at end of stream; -1 if the fd is non-blocking and nothing is available (EAGAIN).</returns>
+    /// <returns>Bytes read; 0 at end of stream; <see cref="WouldBlock"/> if the fd is non-blocking and nothing is
+    /// available (EAGAIN).</returns>
     /// <exception cref="UnixException">Any other errno, e.g. ECONNRESET.</exception>
     public int Read(Span<byte> buffer)
     {
@@ -34,7 +39,7 @@ public sealed unsafe class FileDescriptorHandle : SafeHandle
     }
 
     /// <summary>Writes <paramref name="buffer"/> (write(2)); a short write is possible on a non-blocking fd.</summary>
-    /// <returns>Bytes written; -1 if the fd is non-blocking and no room is available (EAGAIN).</returns>
+    /// <returns>Bytes written; <see cref="WouldBlock"/> if the fd is non-blocking and no room is available (EAGAIN).</returns>
     /// <exception cref="UnixException">Any other errno, e.g. EPIPE.</exception>
     public int Write(ReadOnlySpan<byte> buffer)
     {
@@ -66,7 +71,7 @@ public sealed unsafe class FileDescriptorHandle : SafeHandle
                 var errno = (Errno)Marshal.GetLastPInvokeError();
                 if (errno == Errno.EAGAIN)
                 {
-                    return -1;
+                    return WouldBlock;
                 }
 
                 if (errno != Errno.EINTR)

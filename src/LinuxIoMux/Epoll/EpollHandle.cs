@@ -107,8 +107,10 @@ public sealed unsafe class EpollHandle : SafeHandle
         ThrowIfFailed(TryModify(fd, events, data), "MOD", fd);
 
     /// <summary>Unregisters <paramref name="fd"/> (epoll_ctl(EPOLL_CTL_DEL)).</summary>
-    /// <returns>True if removed; false if <paramref name="fd"/> is already closed (the kernel dropped it then).</returns>
-    /// <exception cref="UnixException">ENOENT: the fd is open but not registered here.</exception>
+    /// <returns>True if removed; false if there was nothing to remove: <paramref name="fd"/> is not registered here
+    /// (ENOENT) or already closed (EBADF; the kernel dropped it when it was closed). The same contract as
+    /// <see cref="PollSet.Remove(int)"/> and <see cref="IMultiplexer.Remove"/>.</returns>
+    /// <exception cref="UnixException">Any other errno (ENOMEM).</exception>
     /// <exception cref="ObjectDisposedException">This instance is disposed.</exception>
     public bool Remove(SafeHandle fd) => RemoveResult(TryRemove(fd), fd);
 
@@ -418,7 +420,7 @@ public sealed unsafe class EpollHandle : SafeHandle
     private static bool RemoveResult(Errno errno, object fd) => errno switch
     {
         Errno.None => true,
-        Errno.EBADF => false,
+        Errno.EBADF or Errno.ENOENT => false,
         _ => throw new UnixException(errno, $"epoll_ctl(DEL, fd={Describe(fd)})"),
     };
 

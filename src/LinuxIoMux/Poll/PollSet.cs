@@ -82,17 +82,28 @@ public sealed unsafe class PollSet : IDisposable
     public void Modify(int fd, PollEvents events) => ThrowIfFailed(TryModify(fd, events), "Modify", fd);
 
     /// <summary>Removes <paramref name="fd"/>. A closed SafeHandle is accepted: its number is still known.</summary>
-    /// <exception cref="UnixException">ENOENT: the fd is not in the set.</exception>
-    public void Remove(SafeHandle fd)
-    {
-        ArgumentNullException.ThrowIfNull(fd);
-        // A closed handle still remembers its number, and the entry must go even though the fd is gone.
-        int number = EpollHandle.DescriptorOf(fd);
-        ThrowIfFailed(TryRemove(number), "Remove", number);
-    }
+    /// <returns>True if removed; false if <paramref name="fd"/> was not in the set (the same contract as
+    /// <see cref="EpollHandle.Remove(int)"/> and <see cref="IMultiplexer.Remove"/>).</returns>
+    public bool Remove(SafeHandle fd) => TryRemove(fd) == Errno.None;
 
     /// <inheritdoc cref="Remove(SafeHandle)"/>
-    public void Remove(int fd) => ThrowIfFailed(TryRemove(fd), "Remove", fd);
+    public bool Remove(int fd) => TryRemove(fd) == Errno.None;
+
+    /// <summary>Add without throwing: <see cref="Errno.None"/> or <see cref="Errno.EEXIST"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The set or <paramref name="fd"/> is disposed.</exception>
+    public Errno TryAdd(SafeHandle fd, PollEvents events) => TryAdd(DescriptorOf(fd), events);
+
+    /// <summary>Modify without throwing: <see cref="Errno.None"/> or <see cref="Errno.ENOENT"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The set or <paramref name="fd"/> is disposed.</exception>
+    public Errno TryModify(SafeHandle fd, PollEvents events) => TryModify(DescriptorOf(fd), events);
+
+    /// <summary>Remove without throwing: <see cref="Errno.None"/> or <see cref="Errno.ENOENT"/>. A closed SafeHandle
+    /// is accepted: its number is still known, and the entry must go even though the descriptor is gone.</summary>
+    public Errno TryRemove(SafeHandle fd)
+    {
+        ArgumentNullException.ThrowIfNull(fd);
+        return TryRemove(EpollHandle.DescriptorOf(fd));
+    }
 
     /// <summary>Add without throwing: <see cref="Errno.None"/> or <see cref="Errno.EEXIST"/>.</summary>
     public Errno TryAdd(int fd, PollEvents events)

@@ -54,11 +54,19 @@ public sealed class Acceptor : IDisposable
     /// <param name="reactor">The loop that waits for the listener.</param>
     /// <param name="listener">A listening stream socket; the caller keeps owning it.</param>
     /// <param name="onAccepted">Receives each accepted socket (non-blocking, close-on-exec) and owns it from then on.</param>
+    /// <exception cref="ArgumentException"><paramref name="listener"/> is not listening (SO_ACCEPTCONN is 0: call
+    /// <see cref="Socket.Listen()"/> first), checked before anything is registered.</exception>
     public Acceptor(Reactor reactor, Socket listener, Action<Socket> onAccepted)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(onAccepted);
+        // accept4 on a socket that is not listening fails with EINVAL on every readiness: refuse it here instead.
+        if (listener.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) is not int listening || listening == 0)
+        {
+            throw new ArgumentException("The socket is not listening (SO_ACCEPTCONN is 0): bind it and call Listen before creating an Acceptor.", nameof(listener));
+        }
+
         _reactor = reactor;
         _listener = listener;
         _listenerHandle = listener.SafeHandle;

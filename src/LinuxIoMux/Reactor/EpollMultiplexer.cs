@@ -28,7 +28,7 @@ public sealed class EpollMultiplexer : Multiplexer
     /// <inheritdoc/>
     public override MultiplexerKind Kind => MultiplexerKind.Epoll;
 
-    private protected override bool SupportsEdgeTriggered => true;
+    private protected override bool SupportsEpollModes => true;
 
     private protected override void AddToKernel(int fd, Interest interest, ulong token) => _epoll.Add(fd, ToEpoll(interest), token);
 
@@ -75,17 +75,29 @@ public sealed class EpollMultiplexer : Multiplexer
             events |= EpollEvents.Out;
         }
 
+        if ((interest & Interest.Priority) != 0)
+        {
+            events |= EpollEvents.Pri;
+        }
+
         if ((interest & Interest.EdgeTriggered) != 0)
         {
             events |= EpollEvents.EdgeTriggered;
         }
 
+        if ((interest & Interest.OneShot) != 0)
+        {
+            events |= EpollEvents.OneShot;
+        }
+
         return events;
     }
 
-    private static Readiness ToReadiness(EpollEvents events) => new(
-        readable: (events & (EpollEvents.In | EpollEvents.Pri)) != 0,
+    private static Readiness ToReadiness(EpollEvents events) => Readiness.From(
+        readable: (events & EpollEvents.In) != 0,
         writable: (events & EpollEvents.Out) != 0,
-        hangUp: (events & (EpollEvents.Hup | EpollEvents.RdHup)) != 0,
-        error: (events & EpollEvents.Err) != 0);
+        readClosed: (events & (EpollEvents.Hup | EpollEvents.RdHup)) != 0,
+        writeClosed: (events & (EpollEvents.Hup | EpollEvents.Err)) != 0,
+        error: (events & EpollEvents.Err) != 0,
+        priority: (events & EpollEvents.Pri) != 0);
 }

@@ -1,12 +1,16 @@
 namespace LinuxIoMux;
 
 /// <summary>
-/// What a registration waits for: <see cref="Readable"/>, <see cref="Writable"/> or both, optionally
-/// <see cref="EdgeTriggered"/> (epoll only).
+/// What a registration waits for: <see cref="Readable"/>, <see cref="Writable"/>, <see cref="Priority"/> (at least
+/// one of them), optionally <see cref="EdgeTriggered"/> or <see cref="OneShot"/> (epoll only).
 /// </summary>
 /// <remarks>
-/// <para>At least one of <see cref="Readable"/> and <see cref="Writable"/> is required. Hang-up and error are always
-/// reported (the kernel reports them unrequested on every backend), so they are not interests.</para>
+/// <para>At least one of <see cref="Readable"/>, <see cref="Writable"/> and <see cref="Priority"/> is required.
+/// Hang-up and error are always reported (the kernel reports them unrequested on every backend), so they are not
+/// interests.</para>
+/// <para><b>One-shot</b> (<see cref="OneShot"/>, epoll only; EPOLLONESHOT): after one report the descriptor is disarmed
+/// until <see cref="Registration.Modify"/> re-arms it: the shape for handing a descriptor to other code and not
+/// hearing of it until that code is done. poll and select reject it like edge-triggered.</para>
 /// <para><b>Level-triggered</b> (the default, and the only mode of poll and select): a descriptor is reported by every
 /// wait while it stays ready. A handler may read a little and come back later.</para>
 /// <para><b>Edge-triggered</b> (<see cref="EdgeTriggered"/>, <see cref="MultiplexerKind.Epoll"/> only; EPOLLET): a
@@ -28,4 +32,11 @@ public enum Interest
 
     /// <summary>Report each readiness change once instead of while it lasts (EPOLLET). Epoll backend only.</summary>
     EdgeTriggered = 4,
+
+    /// <summary>Wake when priority data is waiting (EPOLLPRI, POLLPRI, select's except set): TCP urgent data, and the
+    /// change notifications of files such as cgroup <c>memory.events</c> or <c>/proc/self/mounts</c>.</summary>
+    Priority = 8,
+
+    /// <summary>Report once, then stay disarmed until <see cref="Registration.Modify"/> (EPOLLONESHOT). Epoll backend only.</summary>
+    OneShot = 16,
 }

@@ -25,8 +25,8 @@ public abstract class Multiplexer : IMultiplexer
     /// <inheritdoc/>
     public int Count => _registered.Count;
 
-    /// <summary>True when the backend implements <see cref="Interest.EdgeTriggered"/> (epoll).</summary>
-    private protected virtual bool SupportsEdgeTriggered => false;
+    /// <summary>True when the backend implements <see cref="Interest.EdgeTriggered"/> and <see cref="Interest.OneShot"/> (epoll).</summary>
+    private protected virtual bool SupportsEpollModes => false;
 
     /// <summary>Creates the multiplexer for <paramref name="kind"/>.</summary>
     /// <exception cref="UnixException">The backend's own descriptor (the epoll fd) could not be created.</exception>
@@ -180,21 +180,24 @@ public abstract class Multiplexer : IMultiplexer
 
     private void ValidateInterest(Interest interest)
     {
-        if ((interest & (Interest.Readable | Interest.Writable)) == 0)
+        if ((interest & (Interest.Readable | Interest.Writable | Interest.Priority)) == 0)
         {
-            throw new ArgumentException("An interest must include Readable, Writable or both.", nameof(interest));
+            throw new ArgumentException("An interest must include Readable, Writable or Priority.", nameof(interest));
         }
 
-        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.EdgeTriggered)) != 0)
+        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.Priority | Interest.EdgeTriggered | Interest.OneShot)) != 0)
         {
             throw new ArgumentException($"Unknown interest bits: {interest}.", nameof(interest));
         }
 
-        if ((interest & Interest.EdgeTriggered) != 0 && !SupportsEdgeTriggered)
+        foreach (Interest epollOnly in (ReadOnlySpan<Interest>)[Interest.EdgeTriggered, Interest.OneShot])
         {
-            throw new NotSupportedException(
-                $"Interest.EdgeTriggered needs the epoll backend: {Kind.ToString().ToLowerInvariant()}(2) is level-triggered only. " +
-                "Use MultiplexerKind.Epoll, or register without EdgeTriggered.");
+            if ((interest & epollOnly) != 0 && !SupportsEpollModes)
+            {
+                throw new NotSupportedException(
+                    $"Interest.{epollOnly} needs the epoll backend: {Kind.ToString().ToLowerInvariant()}(2) reports every ready descriptor on every wait. " +
+                    $"Use MultiplexerKind.Epoll, or register without {epollOnly}.");
+            }
         }
     }
 

@@ -25,7 +25,7 @@ namespace LinuxIoMux;
 public static class NonBlockingSocket
 {
     /// <summary>Returned when the call would block (EAGAIN / EWOULDBLOCK): wait for readiness and retry.</summary>
-    public const int WouldBlock = -1;
+    public const int WouldBlock = FileDescriptorHandle.WouldBlock;
 
     /// <summary>Returned when the call failed; the out parameter says why.</summary>
     public const int Failed = -2;

@@ -82,12 +82,19 @@ public sealed class PollMultiplexer : Multiplexer
             events |= PollEvents.Out;
         }
 
+        if ((interest & Interest.Priority) != 0)
+        {
+            events |= PollEvents.Pri;
+        }
+
         return events;
     }
 
-    private static Readiness ToReadiness(PollEvents events) => new(
-        readable: (events & (PollEvents.In | PollEvents.Pri)) != 0,
+    private static Readiness ToReadiness(PollEvents events) => Readiness.From(
+        readable: (events & PollEvents.In) != 0,
         writable: (events & PollEvents.Out) != 0,
-        hangUp: (events & (PollEvents.Hup | PollEvents.RdHup)) != 0,
-        error: (events & (PollEvents.Err | PollEvents.Nval)) != 0);
+        readClosed: (events & (PollEvents.Hup | PollEvents.RdHup)) != 0,
+        writeClosed: (events & (PollEvents.Hup | PollEvents.Err | PollEvents.Nval)) != 0,
+        error: (events & (PollEvents.Err | PollEvents.Nval)) != 0,
+        priority: (events & PollEvents.Pri) != 0);
 }

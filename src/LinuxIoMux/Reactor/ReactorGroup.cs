@@ -35,7 +35,7 @@ public sealed class ReactorGroup : IDisposable
 
     private readonly Reactor[] _reactors;
     private readonly Socket[] _listeners;
-    private readonly Acceptor?[] _acceptors;
+    private readonly Acceptor[] _acceptors;
     private readonly Thread[] _threads;
     private bool _started;
     private bool _disposed;
@@ -54,7 +54,7 @@ public sealed class ReactorGroup : IDisposable
         int count = loopCount == 0 ? Environment.ProcessorCount : loopCount;
         _reactors = new Reactor[count];
         _listeners = new Socket[count];
-        _acceptors = new Acceptor?[count];
+        _acceptors = new Acceptor[count];
         _threads = new Thread[count];
         try
         {
@@ -96,7 +96,7 @@ public sealed class ReactorGroup : IDisposable
     public int FaultedLoopCount => Volatile.Read(ref _faultedLoopCount);
 
     /// <summary>The acceptors, for their counters (read them from their loop, or after <see cref="Stop"/>).</summary>
-    public IReadOnlyList<Acceptor?> Acceptors => _acceptors;
+    public IReadOnlyList<Acceptor> Acceptors => _acceptors;
 
     /// <summary>Starts one thread per loop.</summary>
     public void Start()
@@ -181,7 +181,7 @@ public sealed class ReactorGroup : IDisposable
         {
             // Nobody accepts on this listener any more: close it first, so the kernel stops routing connections into a
             // backlog that would never be served. The loop has returned, so this thread may dispose its acceptor.
-            _acceptors[index]?.Dispose();
+            _acceptors[index].Dispose();
             _listeners[index].Dispose();
             Interlocked.Increment(ref _faultedLoopCount);
             ReportLoopEnded(reactor, exception);

@@ -1,8 +1,9 @@
 namespace LinuxIoMux;
 
 /// <summary>
-/// What a wait reported for one descriptor: <see cref="IsReadable"/>, <see cref="IsWritable"/>,
-/// <see cref="IsHangUp"/>, <see cref="IsError"/>. A 1-byte value; comparing and copying it costs nothing.
+/// What a wait reported for one descriptor: <see cref="IsReadable"/>, <see cref="IsWritable"/>, and the hints
+/// <see cref="IsHangUp"/>, <see cref="IsReadClosed"/>, <see cref="IsWriteClosed"/>, <see cref="IsError"/> and
+/// <see cref="IsPriority"/>. A 1-byte value; comparing and copying it costs nothing.
 /// </summary>
 /// <remarks>
 /// <para><b>Readiness is a hint.</b> Like epoll, poll and select themselves it can be spurious: a read after
@@ -11,8 +12,12 @@ namespace LinuxIoMux;
 /// <para><b>Hang-up and error are folded into the interests.</b> When the kernel reports a hang-up or an error, the
 /// multiplexers also report readable and/or writable for whatever the registration asked for (as libuv does), so the
 /// handler's ordinary read or write runs and surfaces the condition as end of stream or an error code. Only
-/// <see cref="IsReadable"/> and <see cref="IsWritable"/> are guaranteed across backends; <see cref="IsHangUp"/> and
-/// <see cref="IsError"/> are extra hints (select, for example, never reports them).</para>
+/// <see cref="IsReadable"/> and <see cref="IsWritable"/> are guaranteed across backends; the closed, error and
+/// priority flags are extra hints (select, for example, reports only priority, through its except set).</para>
+/// <para><b>Which side closed.</b> As in mio, the two directions are kept apart: <see cref="IsReadClosed"/> says the
+/// peer will send nothing more (EPOLLRDHUP or EPOLLHUP; POLLRDHUP or POLLHUP), <see cref="IsWriteClosed"/> says
+/// nothing more can be sent (EPOLLHUP or EPOLLERR; POLLHUP or POLLERR). A peer's <c>shutdown(SHUT_WR)</c> or
+/// <c>close</c> shows as read-closed only, while the socket can still be written to.</para>
 /// </remarks>
 public readonly struct Readiness : IEquatable<Readiness>
 {
@@ -20,6 +25,9 @@ public readonly struct Readiness : IEquatable<Readiness>
     private const byte WritableBit = 2;
     private const byte HangUpBit = 4;
     private const byte ErrorBit = 8;
+    private const byte ReadClosedBit = 16;
+    private const byte WriteClosedBit = 32;
+    private const byte PriorityBit = 64;
 
     private readonly byte _bits;
 
@@ -29,20 +37,48 @@ public readonly struct Readiness : IEquatable<Readiness>
         _bits = (byte)((readable ? ReadableBit : 0) | (writable ? WritableBit : 0) | (hangUp ? HangUpBit : 0) | (error ? ErrorBit : 0));
     }
 
+    private Readiness(byte bits)
+    {
+        _bits = bits;
+    }
+
     /// <summary>Reading will not block (data, end of stream or an error is waiting).</summary>
     public bool IsReadable => (_bits & ReadableBit) != 0;
 
     /// <summary>Writing will not block (room in the send buffer, or an error is waiting).</summary>
     public bool IsWritable => (_bits & WritableBit) != 0;
 
-    /// <summary>The peer hung up (EPOLLHUP/EPOLLRDHUP, POLLHUP/POLLRDHUP). A hint: reads then return end of stream.</summary>
+    /// <summary>The peer hung up in either direction (EPOLLHUP/EPOLLRDHUP, POLLHUP/POLLRDHUP). A hint: reads then return
+    /// end of stream. <see cref="IsReadClosed"/> and <see cref="IsWriteClosed"/> tell the directions apart.</summary>
     public bool IsHangUp => (_bits & HangUpBit) != 0;
+
+    /// <summary>The peer will send nothing more (EPOLLRDHUP or EPOLLHUP; POLLRDHUP or POLLHUP): reads return end of
+    /// stream once the data already received is consumed. A hint; select never reports it.</summary>
+    public bool IsReadClosed => (_bits & ReadClosedBit) != 0;
+
+    /// <summary>Nothing more can be sent (EPOLLHUP or EPOLLERR; POLLHUP or POLLERR): a write would fail (EPIPE,
+    /// ECONNRESET). A hint; select never reports it.</summary>
+    public bool IsWriteClosed => (_bits & WriteClosedBit) != 0;
+
+    /// <summary>Priority data is waiting (EPOLLPRI, POLLPRI, select's except set: TCP urgent data, a cgroup or sysfs
+    /// notification). Reported when the registration asked for <see cref="Interest.Priority"/>.</summary>
+    public bool IsPriority => (_bits & PriorityBit) != 0;
 
     /// <summary>An error is pending on the descriptor (EPOLLERR, POLLERR, POLLNVAL). A hint: the next I/O call reports it.</summary>
     public bool IsError => (_bits & ErrorBit) != 0;
 
     /// <summary>True when nothing at all was reported.</summary>
     public bool IsEmpty => _bits == 0;
+
+    /// <summary>The multiplexers' constructor: every hint at once.</summary>
+    internal static Readiness From(bool readable, bool writable, bool readClosed, bool writeClosed, bool error, bool priority) =>
+        new((byte)((readable ? ReadableBit : 0)
+            | (writable ? WritableBit : 0)
+            | (readClosed || writeClosed ? HangUpBit : 0)
+            | (error ? ErrorBit : 0)
+            | (readClosed ? ReadClosedBit : 0)
+            | (writeClosed ? WriteClosedBit : 0)
+            | (priority ? PriorityBit : 0)));
 
     /// <summary>
     /// The libuv rule the <see cref="Reactor"/> applies before dispatch: a hang-up or error also makes the registered
@@ -55,11 +91,18 @@ public readonly struct Readiness : IEquatable<Readiness>
             return this;
         }
 
-        return new Readiness(
-            IsReadable || (interest & Interest.Readable) != 0,
-            IsWritable || (interest & Interest.Writable) != 0,
-            IsHangUp,
-            IsError);
+        int folded = _bits;
+        if ((interest & Interest.Readable) != 0)
+        {
+            folded |= ReadableBit;
+        }
+
+        if ((interest & Interest.Writable) != 0)
+        {
+            folded |= WritableBit;
+        }
+
+        return new Readiness((byte)folded);
     }
 
     /// <inheritdoc/>
@@ -89,7 +132,10 @@ public readonly struct Readiness : IEquatable<Readiness>
         Append(ref text, IsReadable, "Readable");
         Append(ref text, IsWritable, "Writable");
         Append(ref text, IsHangUp, "HangUp");
+        Append(ref text, IsReadClosed, "ReadClosed");
+        Append(ref text, IsWriteClosed, "WriteClosed");
         Append(ref text, IsError, "Error");
+        Append(ref text, IsPriority, "Priority");
         return text;
 
         static void Append(ref string text, bool set, string name)

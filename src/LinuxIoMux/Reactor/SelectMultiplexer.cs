@@ -7,9 +7,10 @@ namespace LinuxIoMux;
 /// (<see cref="FdSet.Capacity"/>), each wait costs O(highest fd) in the kernel and here.
 /// </summary>
 /// <remarks>
-/// <para>Two master <see cref="FdSet"/>s (read, write) are kept up to date on Add, Modify and Remove and copied into
-/// the call each wait, because select overwrites its sets with the result. The except set is not used: on Linux it
-/// only reports TCP urgent data, and errors already show up as readable or writable.</para>
+/// <para>Three master <see cref="FdSet"/>s (read, write, except) are kept up to date on Add, Modify and Remove and
+/// copied into the call each wait, because select overwrites its sets with the result. The except set carries
+/// <see cref="Interest.Priority"/> (on Linux it reports exactly what POLLPRI does: TCP urgent data and the like);
+/// errors already show up as readable or writable.</para>
 /// <para>Registering an fd of 1024 or more throws <see cref="ArgumentOutOfRangeException"/> at Add, naming the limit,
 /// instead of failing later inside a wait.</para>
 /// <para>select fails the whole call with EBADF if any descriptor in the sets is closed. This multiplexer then finds
@@ -23,6 +24,7 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
 {
     private FdSet _readInterest;
     private FdSet _writeInterest;
+    private FdSet _exceptInterest;
 
     /// <summary>The descriptor the next result scan starts at (one past the last one the previous scan reported).</summary>
     private int _scanStart;
@@ -48,13 +50,14 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
     {
         _readInterest.Clear(fd);
         _writeInterest.Clear(fd);
+        _exceptInterest.Clear(fd);
     }
 
     private protected override int WaitCore(Span<ReadyEvent> events, TimeSpan timeout)
     {
         FdSet read = _readInterest;
         FdSet write = _writeInterest;
-        FdSet except = default;
+        FdSet except = _exceptInterest;
         int ready;
         try
         {
@@ -74,22 +77,23 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
         // fd 0 would hand a full buffer to the lowest ready descriptors every wait and starve the higher ones.
         int written = 0;
         int seen = 0; // select counts a descriptor once per set it is ready in
-        int limit = Math.Max(read.HighestFd, write.HighestFd) + 1;
+        int limit = Math.Max(Math.Max(read.HighestFd, write.HighestFd), except.HighestFd) + 1;
         int start = _scanStart < limit ? _scanStart : 0;
         for (int n = 0; n < limit; n++)
         {
             int fd = start + n < limit ? start + n : start + n - limit;
             bool readable = read.IsSet(fd);
             bool writable = write.IsSet(fd);
-            if (!readable && !writable)
+            bool priority = except.IsSet(fd);
+            if (!readable && !writable && !priority)
             {
                 continue;
             }
 
-            seen += (readable ? 1 : 0) + (writable ? 1 : 0);
+            seen += (readable ? 1 : 0) + (writable ? 1 : 0) + (priority ? 1 : 0);
             if (TryGetRegistration(fd, out _, out ulong token))
             {
-                events[written++] = new ReadyEvent(token, new Readiness(readable, writable));
+                events[written++] = new ReadyEvent(token, Readiness.From(readable, writable, readClosed: false, writeClosed: false, error: false, priority));
             }
 
             if (written == events.Length || seen >= ready)
@@ -106,6 +110,7 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
     {
         _readInterest.Zero();
         _writeInterest.Zero();
+        _exceptInterest.Zero();
     }
 
     private void SetInterest(int fd, Interest interest)
@@ -126,6 +131,15 @@ public sealed unsafe class SelectMultiplexer : Multiplexer
         else
         {
             _writeInterest.Clear(fd);
+        }
+
+        if ((interest & Interest.Priority) != 0)
+        {
+            _exceptInterest.Set(fd);
+        }
+        else
+        {
+            _exceptInterest.Clear(fd);
         }
     }
 

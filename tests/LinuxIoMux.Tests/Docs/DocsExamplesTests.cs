@@ -538,7 +538,7 @@ public class DocsExamplesTests
         }
 
         group.Stop();                                       // every loop has returned: counters are safe to read
-        Console.WriteLine(group.Acceptors.Sum(acceptor => acceptor!.AcceptedCount));   // 4
+        Console.WriteLine(group.Acceptors.Sum(acceptor => acceptor.AcceptedCount));   // 4
     }
 
     // ---------------------------------------------------------------- docs/choosing.md

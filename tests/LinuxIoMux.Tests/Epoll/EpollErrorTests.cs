@@ -126,7 +126,7 @@ public sealed class EpollErrorTests : IDisposable
     }
 
     [Fact]
-    public void Modify_and_Remove_of_an_open_unregistered_fd_throw_ENOENT()
+    public void Modify_of_an_open_unregistered_fd_throws_ENOENT_and_Remove_returns_false()
     {
         using var epoll = EpollHandle.Create();
         var (a, b) = SocketPair.Create();
@@ -135,14 +135,18 @@ public sealed class EpollErrorTests : IDisposable
         {
             AssertUnixError(Errno.ENOENT, $"epoll_ctl(MOD, fd={a.Fd})", () => epoll.Modify(a, EpollEvents.In, 0));
             AssertUnixError(Errno.ENOENT, $"epoll_ctl(MOD, fd={a.Fd})", () => epoll.Modify(a.Fd, EpollEvents.In, 0));
-            UnixException error = AssertUnixError(Errno.ENOENT, $"epoll_ctl(DEL, fd={a.Fd})", () => epoll.Remove(a));
-            Assert.Equal($"epoll_ctl(DEL, fd={a.Fd}): No such file or directory (ENOENT)", error.Message);
-            AssertUnixError(Errno.ENOENT, $"epoll_ctl(DEL, fd={a.Fd})", () => epoll.Remove(a.Fd));
+            UnixException error = AssertUnixError(Errno.ENOENT, $"epoll_ctl(MOD, fd={a.Fd})", () => epoll.Modify(a, EpollEvents.Out, 0));
+            Assert.Equal($"epoll_ctl(MOD, fd={a.Fd}): No such file or directory (ENOENT)", error.Message);
+
+            // Remove has one contract everywhere (EpollHandle, PollSet, IMultiplexer): false when nothing was removed.
+            Assert.False(epoll.Remove(a));
+            Assert.False(epoll.Remove(a.Fd));
+            Assert.Equal(Errno.ENOENT, epoll.TryRemove(a)); // the Try form still tells which errno
         }
     }
 
     [Fact]
-    public void Remove_then_Remove_again_throws_ENOENT()
+    public void Remove_then_Remove_again_returns_false()
     {
         using var epoll = EpollHandle.Create();
         using var wake = new EventFd();
@@ -150,7 +154,8 @@ public sealed class EpollErrorTests : IDisposable
 
         Assert.True(epoll.Remove(wake.Handle));
 
-        AssertUnixError(Errno.ENOENT, $"epoll_ctl(DEL, fd={wake.Handle.Fd})", () => epoll.Remove(wake.Handle));
+        Assert.False(epoll.Remove(wake.Handle));
+        Assert.Empty(EpollInterestList.Read(epoll));
     }
 
     [Fact]

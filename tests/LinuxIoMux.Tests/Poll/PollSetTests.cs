@@ -324,17 +324,18 @@ public class PollSetTests
     }
 
     [Fact]
-    public void Modify_and_Remove_of_an_absent_fd_throw_ENOENT()
+    public void Modify_of_an_absent_fd_throws_ENOENT_and_Remove_returns_false()
     {
         using var set = new PollSet();
         set.Add(3, PollEvents.In);
         var modify = Assert.Throws<UnixException>(() => set.Modify(8, PollEvents.In));
         Assert.Equal(Errno.ENOENT, modify.Errno);
         Assert.Contains("PollSet.Modify(fd=8)", modify.Message);
-        var remove = Assert.Throws<UnixException>(() => set.Remove(9));
-        Assert.Equal(Errno.ENOENT, remove.Errno);
-        Assert.Contains("PollSet.Remove(fd=9)", remove.Message);
+        Assert.False(set.Remove(9)); // the one Remove contract: false when nothing was removed
+        Assert.Equal(Errno.ENOENT, set.TryRemove(9));
         Assert.Equal(1, set.Count);
+        Assert.True(set.Remove(3));
+        Assert.Equal(0, set.Count);
     }
 
     [Fact]
@@ -457,5 +458,22 @@ public class PollSetTests
         Assert.Equal(1, result);
         Assert.Equal(PollEvents.In, set.Entries[0].ReturnedEvents);
         Assert.Equal(1UL, wake.Consume());
+    }
+
+    /// <summary>docs/poll.md: a pipe's end of stream is POLLHUP without POLLIN (a socket's is POLLIN | POLLRDHUP).</summary>
+    [Fact]
+    public void Pipe_read_end_reports_Hup_without_In_after_the_write_end_closes()
+    {
+        using var set = new PollSet();
+        var (read, write) = Pipe.Create();
+        using (read)
+        {
+            set.Add(read, PollEvents.In);
+            write.Dispose();
+
+            Assert.Equal(1, set.Wait(0));
+            Assert.Equal(PollEvents.Hup, set.Entries[0].ReturnedEvents);
+            Assert.Equal(0, read.Read(new byte[1])); // and the read that follows is the end of stream
+        }
     }
 }

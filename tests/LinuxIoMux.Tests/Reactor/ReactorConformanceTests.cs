@@ -716,10 +716,10 @@ public abstract partial class ReactorConformanceTests
 
             group.Stop();
             Assert.All(group.Reactors, reactor => Assert.False(reactor.IsRunning));
-            Assert.Equal(20, group.Acceptors.Sum(acceptor => acceptor!.AcceptedCount));
+            Assert.Equal(20, group.Acceptors.Sum(acceptor => acceptor.AcceptedCount));
             // SO_REUSEPORT hashes each connection's 4-tuple (distinct source ports here) to a listener: all 20 on one
             // of two loops has probability 2^-19, so this checks that the kernel really spreads the load.
-            Assert.All(group.Acceptors, acceptor => Assert.True(acceptor!.AcceptedCount > 0, "a loop accepted nothing"));
+            Assert.All(group.Acceptors, acceptor => Assert.True(acceptor.AcceptedCount > 0, "a loop accepted nothing"));
         }
 
         foreach (EchoConnection connection in connections)
