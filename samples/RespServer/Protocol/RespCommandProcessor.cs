@@ -122,13 +122,17 @@ internal sealed class RespCommandProcessor : IRequestProcessor
         {
             if (CheckArity(name, argc, 2, output))
             {
-                if (_store.TryIncrement(request[arguments[1]], out long result))
+                switch (_store.Increment(request[arguments[1]], out long result))
                 {
-                    RespReplyWriter.Integer(output, result);
-                }
-                else
-                {
-                    RespReplyWriter.Error(output, "ERR value is not an integer or out of range");
+                    case IncrementOutcome.Incremented:
+                        RespReplyWriter.Integer(output, result);
+                        break;
+                    case IncrementOutcome.Overflow:
+                        RespReplyWriter.Error(output, "ERR increment or decrement would overflow");
+                        break;
+                    default:
+                        RespReplyWriter.Error(output, "ERR value is not an integer or out of range");
+                        break;
                 }
             }
         }
