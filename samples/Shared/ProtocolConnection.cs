@@ -13,7 +13,9 @@ namespace LinuxIoMux.Samples;
 /// <see cref="IRequestProcessor.MaxRequestBytes"/> (the processor refuses larger requests). Output stops growing at <see cref="OutputLimit"/>: past it the connection
 /// stops reading and processing until the client has read enough; a client that reads nothing stalls only itself.</para>
 /// <para><b>Slow clients.</b> A partial request older than the server's request timeout closes the connection
-/// (checked by <see cref="ConnectionSweeper"/>), so a client trickling bytes cannot hold a buffer forever.</para>
+/// (checked by <see cref="ConnectionSweeper"/>), so a client trickling bytes cannot hold a buffer forever. The age is
+/// that of the oldest unanswered request, not of the buffer: a client that keeps completing requests is never
+/// closed, however often its reads end mid-request.</para>
 /// <para>Steady state allocates nothing: the buffers are reused, the handler is a static delegate.</para>
 /// </remarks>
 internal sealed class ProtocolConnection
@@ -145,7 +147,17 @@ internal sealed class ProtocolConnection
             _inputCount -= consumed;
         }
 
-        PartialSince = _inputCount == 0 ? 0 : PartialSince == 0 ? Stopwatch.GetTimestamp() : PartialSince;
+        // The clock times one request: it starts when bytes of a request wait unanswered and restarts whenever a
+        // request is consumed. Restarting it only on an empty buffer would close a client whose every write ends one
+        // request and starts the next (issue 9, defect 8): its buffer is never empty, yet it never stalls.
+        if (_inputCount == 0)
+        {
+            PartialSince = 0;
+        }
+        else if (consumed > 0 || PartialSince == 0)
+        {
+            PartialSince = Stopwatch.GetTimestamp();
+        }
     }
 
     private int PendingOutput => _output.WrittenCount - _outputSent;

@@ -11,6 +11,10 @@ internal sealed class HttpConnectionProcessor : IRequestProcessor
 {
     private static ReadOnlySpan<byte> Body => "Hello, World!"u8;
 
+    private static ReadOnlySpan<byte> ConnectionClose => "Connection: close\r\n"u8;
+
+    private static ReadOnlySpan<byte> ConnectionKeepAlive => "Connection: keep-alive\r\n"u8;
+
     private readonly HttpDate _date;
 
     internal HttpConnectionProcessor(HttpDate date)
@@ -37,24 +41,27 @@ internal sealed class HttpConnectionProcessor : IRequestProcessor
 
             if (status == HttpParseStatus.Invalid)
             {
-                WriteResponse(output, errorStatus, keepAlive: false, default);
+                WriteResponse(output, errorStatus, ConnectionClose, default);
                 close = true;
                 return input.Length;
             }
 
             ReadOnlySpan<byte> method = rest[request.Method];
             ReadOnlySpan<byte> target = rest[request.Target];
+            // HTTP/1.1 is persistent unless told otherwise; HTTP/1.0 only when the request asked, and then the response
+            // has to confirm it, or an HTTP/1.0 client waits for a close that never comes (RFC 9112 section 9.3).
+            ReadOnlySpan<byte> connection = !request.KeepAlive ? ConnectionClose : request.IsHttp10 ? ConnectionKeepAlive : default;
             if (!method.SequenceEqual("GET"u8))
             {
-                WriteResponse(output, 405, request.KeepAlive, default);
+                WriteResponse(output, 405, connection, default);
             }
             else if (target.SequenceEqual("/plaintext"u8))
             {
-                WriteResponse(output, 200, request.KeepAlive, Body);
+                WriteResponse(output, 200, connection, Body);
             }
             else
             {
-                WriteResponse(output, 404, request.KeepAlive, default);
+                WriteResponse(output, 404, connection, default);
             }
 
             total += request.Length;
@@ -68,7 +75,7 @@ internal sealed class HttpConnectionProcessor : IRequestProcessor
         return total;
     }
 
-    private void WriteResponse(IBufferWriter<byte> output, int status, bool keepAlive, ReadOnlySpan<byte> body)
+    private void WriteResponse(IBufferWriter<byte> output, int status, ReadOnlySpan<byte> connectionHeader, ReadOnlySpan<byte> body)
     {
         output.Write(StatusLine(status));
         output.Write("Server: LinuxIoMux\r\nContent-Type: text/plain\r\nDate: "u8);
@@ -77,7 +84,9 @@ internal sealed class HttpConnectionProcessor : IRequestProcessor
         Span<byte> digits = output.GetSpan(12);
         body.Length.TryFormat(digits, out int written);
         output.Advance(written);
-        output.Write(keepAlive ? "\r\n\r\n"u8 : "\r\nConnection: close\r\n\r\n"u8);
+        output.Write("\r\n"u8);
+        output.Write(connectionHeader);
+        output.Write("\r\n"u8);
         output.Write(body);
     }
 

@@ -16,7 +16,7 @@ namespace LinuxIoMux.Samples.RespServer.Protocol;
 internal sealed class RespCommandProcessor : IRequestProcessor
 {
     private readonly KeyValueStore _store;
-    private readonly Range[] _arguments = new Range[RespLimits.MaxArguments];
+    private readonly RespArguments _arguments = new();
 
     internal RespCommandProcessor(KeyValueStore store)
     {
@@ -35,7 +35,7 @@ internal sealed class RespCommandProcessor : IRequestProcessor
         while (total < input.Length && output.WrittenCount < outputLimit)
         {
             ReadOnlySpan<byte> rest = input[total..];
-            ParseStatus status = RespRequestParser.TryParse(rest, _arguments, out int count, out int consumed, out string? error);
+            ParseStatus status = RespRequestParser.TryParse(rest, _arguments, out int consumed, out string? error);
             if (status == ParseStatus.Incomplete)
             {
                 if (rest.Length >= RespLimits.MaxRequestBytes)
@@ -60,7 +60,7 @@ internal sealed class RespCommandProcessor : IRequestProcessor
             bool quit;
             lock (_store)
             {
-                quit = count > 0 && Execute(request, _arguments.AsSpan(0, count), output);
+                quit = _arguments.Count > 0 && Execute(_arguments.Source(request), _arguments.Ranges, output);
             }
 
             if (quit)
@@ -94,7 +94,11 @@ internal sealed class RespCommandProcessor : IRequestProcessor
         }
         else if (Ascii.EqualsIgnoreCase(name, "SET"u8))
         {
-            if (CheckArity(name, argc, 3, output))
+            if (argc > 3)
+            {
+                RespReplyWriter.Error(output, "ERR syntax error"); // redis-server's answer to options it does not know; we know none
+            }
+            else if (CheckArity(name, argc, 3, output))
             {
                 _store.Set(request[arguments[1]], request[arguments[2]]);
                 RespReplyWriter.SimpleString(output, "OK"u8);
@@ -122,13 +126,17 @@ internal sealed class RespCommandProcessor : IRequestProcessor
         {
             if (CheckArity(name, argc, 2, output))
             {
-                if (_store.TryIncrement(request[arguments[1]], out long result))
+                switch (_store.Increment(request[arguments[1]], out long result))
                 {
-                    RespReplyWriter.Integer(output, result);
-                }
-                else
-                {
-                    RespReplyWriter.Error(output, "ERR value is not an integer or out of range");
+                    case IncrementOutcome.Incremented:
+                        RespReplyWriter.Integer(output, result);
+                        break;
+                    case IncrementOutcome.Overflow:
+                        RespReplyWriter.Error(output, "ERR increment or decrement would overflow");
+                        break;
+                    default:
+                        RespReplyWriter.Error(output, "ERR value is not an integer or out of range");
+                        break;
                 }
             }
         }
@@ -152,7 +160,7 @@ internal sealed class RespCommandProcessor : IRequestProcessor
         }
         else if (Ascii.EqualsIgnoreCase(name, "CONFIG"u8))
         {
-            WriteConfig(request, arguments, output);
+            RespConfigCommand.Execute(request, arguments, output);
         }
         else if (Ascii.EqualsIgnoreCase(name, "COMMAND"u8))
         {
@@ -166,44 +174,10 @@ internal sealed class RespCommandProcessor : IRequestProcessor
         }
         else
         {
-            RespReplyWriter.Error(output, $"ERR unknown command '{Printable(name)}'");
+            RespReplyWriter.Error(output, RespErrorText.UnknownCommand(request, arguments));
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// CONFIG GET: redis-benchmark reads "save" and "appendonly" to warn about persistence; they answer as a server
-    /// without persistence would ("" and "no"). Any other parameter gets the empty array Redis gives for no match.
-    /// </summary>
-    private static void WriteConfig(ReadOnlySpan<byte> request, ReadOnlySpan<Range> arguments, IBufferWriter<byte> output)
-    {
-        if (arguments.Length != 3 || !Ascii.EqualsIgnoreCase(request[arguments[1]], "GET"u8))
-        {
-            RespReplyWriter.Error(output, "ERR only CONFIG GET <parameter> is supported");
-            return;
-        }
-
-        ReadOnlySpan<byte> parameter = request[arguments[2]];
-        if (Ascii.EqualsIgnoreCase(parameter, "save"u8))
-        {
-            WritePair(output, parameter, ""u8);
-        }
-        else if (Ascii.EqualsIgnoreCase(parameter, "appendonly"u8))
-        {
-            WritePair(output, parameter, "no"u8);
-        }
-        else
-        {
-            RespReplyWriter.ArrayHeader(output, 0);
-        }
-    }
-
-    private static void WritePair(IBufferWriter<byte> output, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
-    {
-        RespReplyWriter.ArrayHeader(output, 2);
-        RespReplyWriter.BulkString(output, name);
-        RespReplyWriter.BulkString(output, value);
     }
 
     private static bool CheckArity(ReadOnlySpan<byte> name, int argc, int expected, IBufferWriter<byte> output)
@@ -218,18 +192,5 @@ internal sealed class RespCommandProcessor : IRequestProcessor
     }
 
     private static void WrongArity(ReadOnlySpan<byte> name, IBufferWriter<byte> output) =>
-        RespReplyWriter.Error(output, $"ERR wrong number of arguments for '{Printable(name).ToLowerInvariant()}' command");
-
-    /// <summary>The command name for an error message: at most 64 bytes, control characters replaced.</summary>
-    private static string Printable(ReadOnlySpan<byte> name)
-    {
-        ReadOnlySpan<byte> shown = name[..Math.Min(name.Length, 64)];
-        var text = new StringBuilder(shown.Length);
-        foreach (byte b in shown)
-        {
-            text.Append(b is >= 0x20 and < 0x7f ? (char)b : '?');
-        }
-
-        return text.ToString();
-    }
+        RespReplyWriter.Error(output, RespErrorText.WrongArity(Encoding.ASCII.GetString(name).ToLowerInvariant()));
 }

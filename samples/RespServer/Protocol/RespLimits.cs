@@ -2,7 +2,8 @@ namespace LinuxIoMux.Samples.RespServer.Protocol;
 
 /// <summary>
 /// Bounds that keep one client from making the server buffer without limit. Redis's own are larger (512 MiB bulk
-/// strings, 1M arguments); these fit a sample whose connection buffer is <see cref="MaxRequestBytes"/>.
+/// strings, a 1 GiB query buffer); these fit a sample whose connection buffer is <see cref="MaxRequestBytes"/>. The
+/// number of arguments has no limit of its own, as in Redis: the request size bounds it.
 /// </summary>
 internal static class RespLimits
 {
@@ -12,12 +13,9 @@ internal static class RespLimits
     /// <summary>The longest bulk string accepted ($ length). "$1073741824" is rejected before any byte of it arrives.</summary>
     internal const int MaxBulkLength = 1024 * 1024;
 
-    /// <summary>The most arguments in one multibulk request (*count).</summary>
-    internal const int MaxArguments = 1024;
-
-    /// <summary>The longest inline command line (Redis uses 64 KiB too).</summary>
+    /// <summary>
+    /// The longest inline command line, and how far a "*123" or "$123" line may run without its CR before it is refused:
+    /// redis-server's PROTO_INLINE_MAX_SIZE (64 KiB) bounds both, with the same error texts.
+    /// </summary>
     internal const int MaxInlineLength = 64 * 1024;
-
-    /// <summary>The longest "*123\r\n" or "$123\r\n" header line: a longer one is garbage, not a number.</summary>
-    internal const int MaxHeaderLineLength = 32;
 }

@@ -12,12 +12,18 @@ internal static class RespReplyWriter
         Write(output, "\r\n"u8);
     }
 
-    /// <summary>"-ERR ..." error reply. The text must not contain CR or LF.</summary>
+    /// <summary>
+    /// "-ERR ..." error reply. Each char of <paramref name="text"/> is one byte (Latin-1), so client bytes quoted in it
+    /// (see <see cref="RespErrorText"/>) come back unchanged; CR and LF become spaces, as redis-server makes them, since
+    /// either would end the error line early and desynchronise the client.
+    /// </summary>
     internal static void Error(IBufferWriter<byte> output, string text)
     {
-        Span<byte> span = output.GetSpan(text.Length * 3 + 3);
+        Span<byte> span = output.GetSpan(text.Length + 3);
         span[0] = (byte)'-';
-        int written = 1 + System.Text.Encoding.UTF8.GetBytes(text, span[1..]);
+        int written = 1 + System.Text.Encoding.Latin1.GetBytes(text, span[1..]);
+        span[1..written].Replace((byte)'\r', (byte)' ');
+        span[1..written].Replace((byte)'\n', (byte)' ');
         span[written++] = (byte)'\r';
         span[written++] = (byte)'\n';
         output.Advance(written);

@@ -1,85 +1,82 @@
-using System.Buffers.Text;
-
 namespace LinuxIoMux.Samples.RespServer.Protocol;
 
 /// <summary>
 /// Parses one RESP2 request from the start of a byte span without allocating: either a multibulk array of bulk strings
 /// (<c>*2\r\n$3\r\nGET\r\n$1\r\nk\r\n</c>, what clients send) or an inline command (<c>PING\r\n</c>, what people
-/// type into telnet). Arguments come back as ranges into the input.
+/// type into telnet), with redis-server 7's rules and error texts.
 /// </summary>
 /// <remarks>
-/// Every length is checked against <see cref="RespLimits"/> as soon as it is read, so an oversized request is refused
-/// before its bytes arrive, and a header line with no end is refused after <see cref="RespLimits.MaxHeaderLineLength"/>
-/// bytes: the caller never buffers more than <see cref="RespLimits.MaxRequestBytes"/> for one request.
+/// <para>As redis-server: counts and lengths are canonical integers (<see cref="RespInteger"/>: "$+4" and "$04" are
+/// invalid bulk lengths); a count above 2^31 - 1 is invalid, one of 0 or less is an empty request; a "*" or "$" line
+/// may run <see cref="RespLimits.MaxInlineLength"/> bytes before its CR, and the '$' is checked once its line is
+/// whole; inline lines are split by <see cref="RespInlineSplitter"/>.</para>
+/// <para>Stricter than redis-server (listed in samples/RespServer/README.md): a bulk longer than
+/// <see cref="RespLimits.MaxBulkLength"/>, or a request whose arguments add up beyond
+/// <see cref="RespLimits.MaxRequestBytes"/>, is refused as soon as its length is read, so the caller never buffers
+/// more; and the line ends must really be CRLF (redis-server skips the two bytes after a bulk, and the byte after a
+/// header line's CR, whatever they are).</para>
 /// </remarks>
 internal static class RespRequestParser
 {
     /// <summary>Parses the first request in <paramref name="input"/>.</summary>
     /// <param name="input">Bytes received and not yet consumed.</param>
-    /// <param name="arguments">Receives one range per argument; at least <see cref="RespLimits.MaxArguments"/> long.</param>
-    /// <param name="argumentCount">The number of arguments (0 for an empty request, which is a no-op).</param>
+    /// <param name="arguments">Receives the arguments (cleared first).</param>
     /// <param name="consumed">Bytes the request occupies, when Complete.</param>
     /// <param name="error">The error reply text, when Invalid.</param>
-    internal static ParseStatus TryParse(
-        ReadOnlySpan<byte> input, Span<Range> arguments, out int argumentCount, out int consumed, out string? error)
+    internal static ParseStatus TryParse(ReadOnlySpan<byte> input, RespArguments arguments, out int consumed, out string? error)
     {
-        argumentCount = 0;
         consumed = 0;
         error = null;
+        bool multibulk = !input.IsEmpty && input[0] == (byte)'*';
+        arguments.Clear(inline: !multibulk);
         if (input.IsEmpty)
         {
             return ParseStatus.Incomplete;
         }
 
-        return input[0] == (byte)'*'
-            ? ParseMultibulk(input, arguments, out argumentCount, out consumed, out error)
-            : ParseInline(input, arguments, out argumentCount, out consumed, out error);
+        return multibulk ? ParseMultibulk(input, arguments, out consumed, out error) : ParseInline(input, arguments, out consumed, out error);
     }
 
-    private static ParseStatus ParseMultibulk(
-        ReadOnlySpan<byte> input, Span<Range> arguments, out int argumentCount, out int consumed, out string? error)
+    private static ParseStatus ParseMultibulk(ReadOnlySpan<byte> input, RespArguments arguments, out int consumed, out string? error)
     {
-        argumentCount = 0;
         consumed = 0;
-        ParseStatus status = ReadNumberLine(input, 1, out long count, out int position, out error);
+        ParseStatus status = ReadLengthLine(input, "too big mbulk count string", out int countLineEnd, out error);
         if (status != ParseStatus.Complete)
         {
             return status;
         }
 
-        if (count > RespLimits.MaxArguments)
+        if (!RespInteger.TryParse(input[1..(countLineEnd - 2)], out long count) || count > int.MaxValue
+            || input[countLineEnd - 1] != (byte)'\n')
         {
             error = "ERR Protocol error: invalid multibulk length";
             return ParseStatus.Invalid;
         }
 
-        // Redis treats *0 and *-1 as an empty request and skips it.
-        for (int i = 0; i < count; i++)
+        int position = countLineEnd;
+        for (long i = 0; i < count; i++) // none for *0 and *-1: an empty request, skipped as Redis does
         {
-            if (position >= input.Length)
-            {
-                return ParseStatus.Incomplete;
-            }
-
-            if (input[position] != (byte)'$')
-            {
-                error = $"ERR Protocol error: expected '$', got '{(char)input[position]}'";
-                return ParseStatus.Invalid;
-            }
-
-            status = ReadNumberLine(input[position..], 1, out long length, out int headerLength, out error);
+            status = ReadLengthLine(input[position..], "too big bulk count string", out int lineLength, out error);
             if (status != ParseStatus.Complete)
             {
                 return status;
             }
 
-            if (length < 0 || length > RespLimits.MaxBulkLength)
+            ReadOnlySpan<byte> line = input.Slice(position, lineLength);
+            if (line[0] != (byte)'$')
+            {
+                error = $"ERR Protocol error: expected '$', got '{(char)line[0]}'";
+                return ParseStatus.Invalid;
+            }
+
+            if (!RespInteger.TryParse(line[1..^2], out long length) || length < 0 || length > RespLimits.MaxBulkLength
+                || line[^1] != (byte)'\n')
             {
                 error = "ERR Protocol error: invalid bulk length";
                 return ParseStatus.Invalid;
             }
 
-            int start = position + headerLength;
+            int start = position + lineLength;
             int end = start + (int)length;
             if (end + 2 > RespLimits.MaxRequestBytes)
             {
@@ -99,78 +96,55 @@ internal static class RespRequestParser
                 return ParseStatus.Invalid;
             }
 
-            arguments[i] = new Range(start, end);
+            arguments.Add(new Range(start, end));
             position = end + 2;
         }
 
-        argumentCount = (int)Math.Max(0, count);
         consumed = position;
         return ParseStatus.Complete;
     }
 
-    private static ParseStatus ParseInline(
-        ReadOnlySpan<byte> input, Span<Range> arguments, out int argumentCount, out int consumed, out string? error)
+    private static ParseStatus ParseInline(ReadOnlySpan<byte> input, RespArguments arguments, out int consumed, out string? error)
     {
-        argumentCount = 0;
         consumed = 0;
         error = null;
         int newline = input.IndexOf((byte)'\n');
+        if (newline < 0 ? input.Length > RespLimits.MaxInlineLength : newline > RespLimits.MaxInlineLength)
+        {
+            error = "ERR Protocol error: too big inline request";
+            return ParseStatus.Invalid;
+        }
+
         if (newline < 0)
         {
-            if (input.Length > RespLimits.MaxInlineLength)
-            {
-                error = "ERR Protocol error: too big inline request";
-                return ParseStatus.Invalid;
-            }
-
             return ParseStatus.Incomplete;
         }
 
         int lineEnd = newline > 0 && input[newline - 1] == (byte)'\r' ? newline - 1 : newline;
-        int position = 0;
-        while (position < lineEnd)
+        if (!RespInlineSplitter.TrySplit(input[..lineEnd], arguments))
         {
-            while (position < lineEnd && IsBlank(input[position]))
-            {
-                position++;
-            }
-
-            int start = position;
-            while (position < lineEnd && !IsBlank(input[position]))
-            {
-                position++;
-            }
-
-            if (position > start)
-            {
-                if (argumentCount == RespLimits.MaxArguments)
-                {
-                    error = "ERR Protocol error: too many arguments in inline request";
-                    return ParseStatus.Invalid;
-                }
-
-                arguments[argumentCount++] = new Range(start, position);
-            }
+            error = "ERR Protocol error: unbalanced quotes in request";
+            return ParseStatus.Invalid;
         }
 
         consumed = newline + 1;
         return ParseStatus.Complete;
     }
 
-    /// <summary>Reads "&lt;prefix&gt;&lt;integer&gt;\r\n" after a one-byte prefix.</summary>
-    private static ParseStatus ReadNumberLine(
-        ReadOnlySpan<byte> input, int prefixLength, out long value, out int lineLength, out string? error)
+    /// <summary>
+    /// Finds the end of a "*count" or "$length" line: the index after its CR and the byte that follows it. Like
+    /// redis-server, waits up to <see cref="RespLimits.MaxInlineLength"/> bytes for the CR, then refuses.
+    /// </summary>
+    private static ParseStatus ReadLengthLine(ReadOnlySpan<byte> input, string tooLongError, out int lineLength, out string? error)
     {
-        value = 0;
         lineLength = 0;
         error = null;
-        int searched = Math.Min(input.Length, RespLimits.MaxHeaderLineLength);
-        int cr = input[..searched].IndexOf((byte)'\r');
+        int cr = input.IndexOf((byte)'\r');
         if (cr < 0)
         {
-            if (input.Length >= RespLimits.MaxHeaderLineLength)
+            if (input.Length > RespLimits.MaxInlineLength)
             {
-                error = "ERR Protocol error: length line too long";
+                error = "ERR Protocol error: " + tooLongError;
                 return ParseStatus.Invalid;
             }
 
@@ -182,17 +156,7 @@ internal static class RespRequestParser
             return ParseStatus.Incomplete;
         }
 
-        ReadOnlySpan<byte> digits = input[prefixLength..cr];
-        if (input[cr + 1] != (byte)'\n' || digits.IsEmpty
-            || !Utf8Parser.TryParse(digits, out value, out int used) || used != digits.Length)
-        {
-            error = "ERR Protocol error: invalid length";
-            return ParseStatus.Invalid;
-        }
-
         lineLength = cr + 2;
         return ParseStatus.Complete;
     }
-
-    private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r';
 }

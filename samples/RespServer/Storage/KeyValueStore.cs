@@ -1,4 +1,4 @@
-using System.Buffers.Text;
+using LinuxIoMux.Samples.RespServer.Protocol;
 
 namespace LinuxIoMux.Samples.RespServer.Storage;
 
@@ -39,17 +39,25 @@ internal sealed class KeyValueStore
 
     internal bool Contains(ReadOnlySpan<byte> key) => _byspan.ContainsKey(key);
 
-    /// <summary>INCR: parses the value as a signed 64-bit decimal, adds one, stores the text.</summary>
-    /// <returns>False if the value is not an integer or would overflow.</returns>
-    internal bool TryIncrement(ReadOnlySpan<byte> key, out long result)
+    /// <summary>
+    /// INCR: reads the value as a canonical signed 64-bit decimal (<see cref="RespInteger"/>, the spelling redis-server
+    /// accepts: "+5", "007" and "-0" are not integers), adds one, stores the text. A missing key counts as 0.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="result">The new value, when <see cref="IncrementOutcome.Incremented"/>.</param>
+    internal IncrementOutcome Increment(ReadOnlySpan<byte> key, out long result)
     {
         result = 0;
         if (_byspan.TryGetValue(key, out byte[]? existing))
         {
-            if (!Utf8Parser.TryParse(existing, out long current, out int used) || used != existing.Length
-                || current == long.MaxValue)
+            if (!RespInteger.TryParse(existing, out long current))
             {
-                return false;
+                return IncrementOutcome.NotAnInteger;
+            }
+
+            if (current == long.MaxValue)
+            {
+                return IncrementOutcome.Overflow;
             }
 
             result = current + 1;
@@ -62,6 +70,6 @@ internal sealed class KeyValueStore
         Span<byte> text = stackalloc byte[20];
         result.TryFormat(text, out int written);
         Set(key, text[..written]);
-        return true;
+        return IncrementOutcome.Incremented;
     }
 }

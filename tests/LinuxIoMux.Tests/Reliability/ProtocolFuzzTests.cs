@@ -54,7 +54,10 @@ public partial class ProtocolFuzzTests
         var bytes = new List<byte>();
         foreach ((byte[][] arguments, bool inline) in commands)
         {
-            bool inlineable = arguments.All(a => a.Length > 0 && !a.Any(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'));
+            // Inline lines split on blanks and take quotes as redis-server does (issue 9 defect 10): arguments with
+            // either go multibulk, so the inline form means the same arguments.
+            bool inlineable = arguments.All(a => a.Length > 0
+                && !a.Any(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'"' or (byte)'\''));
             if (inline && inlineable && arguments[0][0] != (byte)'*')
             {
                 bytes.AddRange(Encoding.ASCII.GetBytes(string.Join(' ', arguments.Select(Encoding.Latin1.GetString)) + "\r\n"));

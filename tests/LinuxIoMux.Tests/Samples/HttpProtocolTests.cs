@@ -64,6 +64,61 @@ public class HttpProtocolTests
         Assert.False(close);
     }
 
+    /// <summary>Issue 9 defect 11: an HTTP/1.0 request that asks to stay open was kept open without saying so.</summary>
+    [Fact]
+    public void An_http10_keep_alive_request_is_answered_with_connection_keep_alive()
+    {
+        string response = Run("GET /plaintext HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", out bool close, out _);
+        Assert.Contains("\r\nConnection: keep-alive\r\n", response);
+        Assert.False(close);
+        Assert.DoesNotContain("Connection:", Run(Get, out _, out _)); // HTTP/1.1 is persistent without the header
+    }
+
+    /// <summary>Issue 9 defect 11: RFC 9112 section 2.2 asks a server to ignore at least one empty line before a request line.</summary>
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\r\n\r\n")]
+    [InlineData("\n")]
+    public void Empty_lines_before_the_request_line_are_ignored(string prefix)
+    {
+        string input = prefix + Get + prefix + Get;
+        string output = Run(input, out bool close, out int consumed);
+        Assert.Equal(2, CountResponses(output, "HTTP/1.1 200 OK\r\n"));
+        Assert.False(close);
+        Assert.Equal(input.Length, consumed);
+    }
+
+    /// <summary>Issue 9 defect 11: RFC 9112 section 3.2.2 says a server must accept the absolute form of a target.</summary>
+    [Theory]
+    [InlineData("http://localhost/plaintext", 200)]
+    [InlineData("HTTP://localhost:8080/plaintext", 200)]
+    [InlineData("http://localhost/missing", 404)]
+    [InlineData("http://localhost", 404)]
+    [InlineData("http:/plaintext", 400)]
+    [InlineData("://localhost/plaintext", 400)]
+    public void An_absolute_form_target_is_served_by_its_path(string target, int status)
+    {
+        string output = Run($"GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n", out _, out _);
+        Assert.StartsWith($"HTTP/1.1 {status} ", output);
+    }
+
+    /// <summary>
+    /// Issue 9 defect 11: a request whose lines end in LF alone never completed (the parser looked for CRLF CRLF only)
+    /// and hung until the request timeout. RFC 9112 section 2.2 allows a recipient to take LF as the line terminator.
+    /// </summary>
+    [Fact]
+    public void Lf_only_line_endings_are_accepted()
+    {
+        const string LfGet = "GET /plaintext HTTP/1.1\nHost: localhost\n\n";
+        const string MixedGet = "GET /plaintext HTTP/1.1\r\nHost: localhost\n\r\n";
+        string output = Run(LfGet + MixedGet, out bool close, out int consumed);
+        Assert.Equal(2, CountResponses(output, "HTTP/1.1 200 OK\r\n"));
+        Assert.False(close);
+        Assert.Equal(LfGet.Length + MixedGet.Length, consumed);
+        Assert.StartsWith("HTTP/1.1 400 ", Run("GET /plaintext HTTP/1.1\r\nX: a\rb\r\n\r\n", out close, out _)); // a bare CR stays an error
+        Assert.True(close);
+    }
+
     [Fact]
     public void A_body_is_read_and_discarded_and_other_methods_get_405()
     {
