@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
@@ -401,7 +400,7 @@ public sealed class Reactor : IDisposable
         }
 
         int ran = 0;
-        long now = Stopwatch.GetTimestamp();
+        long now = TimerQueue.Now;
         long sequenceLimit = _timers.NextSequence;
         while (_timers.TryTakeDue(now, sequenceLimit, out ReactorTimer? timer))
         {
