@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # LinuxIoMux build entry point. Usage: ./build.sh [build|test|soak|demo|bench|compare|pack|clean] [args...]
 #   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
-#   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
+#   test    build, run tests/shell and the xunit suite on the real kernel, print "N passed, N failed, N skipped" last
+#           (a crashed, aborted or empty run counts as failed, with the reason on a "test run:" line above it)
 #   soak    build, then the reliability load/fault tests (Category=Load) and the property and fuzz tests in their long
 #           form (LINUXIOMUX_SOAK=1: 9,000 connections, 100,000+ generated cases); figures in artifacts/soak-figures.txt
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
@@ -163,6 +164,6 @@ case $command in
     compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
     pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac
