@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # LinuxIoMux build entry point. Usage: ./build.sh [build|test|soak|demo|bench|compare|pack|clean] [args...]
 #   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
-#   test    build, run the xunit suite on the real kernel, print "N passed, N failed, N skipped"
+#   test    build, run tests/shell and the xunit suite on the real kernel, print "N passed, N failed, N skipped" last
+#           (a crashed, aborted or empty run counts as failed, with the reason on a "test run:" line above it)
 #   soak    build, then the reliability load/fault tests (Category=Load) and the property and fuzz tests in their long
 #           form (LINUXIOMUX_SOAK=1: 9,000 connections, 100,000+ generated cases); figures in artifacts/soak-figures.txt
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
@@ -36,34 +37,59 @@ build_all() {
     build_managed
 }
 
-# Reads the TRX counters (passed, failed, total, executed) and prints the one summary line CI looks for.
-print_summary() {
-    local trx=$1
-    if [[ ! -f $trx ]]; then
-        echo "0 passed, 1 failed (no test results were written: $trx)"
-        return
-    fi
-    local counters
-    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-    attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
-    local total passed executed
-    total=$(attr total); passed=$(attr passed); executed=$(attr executed)
-    echo "$passed passed, $((executed - passed)) failed, $((total - executed)) skipped"
-}
+# print_summary: the summary line from the TRX, the exit status and, after an abnormal run, the listed test count.
+source "$ROOT/tools/test-summary.sh"
 
 run_tests() {
     build_all
     local results=$ARTIFACTS/test-results
     rm -rf "$results"
+    local shell_passed=0 shell_failed=0
+    if (($# == 0)); then
+        # The summary logic itself (tests/shell): run with the whole suite only, so a filtered run counts its own tests.
+        step "tests/shell (build.sh's own logic, fed fake results)"
+        local shell_log=$ARTIFACTS/shell-tests.log
+        mkdir -p "$ARTIFACTS"
+        tests/shell/run.sh | tee "$shell_log" || true
+        read -r shell_passed shell_failed < <(sed -n 's/^shell: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$shell_log" | tail -n 1) || true
+        if [[ -z ${shell_passed:-} || -z ${shell_failed:-} ]]; then
+            shell_passed=0 shell_failed=1
+        fi
+    fi
+
     step "dotnet test tests/LinuxIoMux.Tests (real kernel objects; results in $results)"
     local status=0
     LINUXIOMUX_NATIVE_DIR="$ARTIFACTS/native" dotnet test tests/LinuxIoMux.Tests/LinuxIoMux.Tests.csproj \
         -c "$CONFIGURATION" --no-build --nologo \
         --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
         --results-directory "$results" "$@" || status=$?
+
+    local listed=''
+    if ((status != 0)) && ! grep -q '<Counters [^>]* failed="[1-9]' "$results/results.trx" 2>/dev/null; then
+        # Failed without a failed test: the host crashed or the run was aborted. Say how much of it ran.
+        listed=$(dotnet test tests/LinuxIoMux.Tests/LinuxIoMux.Tests.csproj -c "$CONFIGURATION" --no-build --nologo \
+            --list-tests "$@" 2>/dev/null | grep -c '^    ' || true)
+    fi
+
     echo
-    print_summary "$results/results.trx"
-    return $status
+    local summary summary_status=0
+    summary=$(print_summary "$results/results.trx" "$status" "$listed") || summary_status=$?
+    if ((shell_failed > 0)); then
+        echo "test run: $shell_failed of $((shell_passed + shell_failed)) shell tests of the summary logic failed (tests/shell)"
+    fi
+    # The last line is the one CI reads: the .NET counts plus the shell tests', in the plain form.
+    local counts
+    counts=$(tail -n 1 <<<"$summary")
+    sed '$d' <<<"$summary"
+    local passed failed skipped
+    read -r passed failed skipped < <(sed 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/' <<<"$counts") || true
+    echo "$((passed + shell_passed)) passed, $((failed + shell_failed)) failed, $skipped skipped"
+    if ((status != 0)); then
+        return $status
+    fi
+    if ((summary_status != 0 || shell_failed > 0)); then
+        return 1
+    fi
 }
 
 run_bench() {
@@ -138,6 +164,6 @@ case $command in
     compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
     pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LinuxIoMux;
 
 /// <summary>Timers: scheduled on the loop thread, run after each batch of handlers in due order.</summary>
@@ -33,7 +31,7 @@ public sealed partial class Reactor
         }
 
         int ran = 0;
-        long now = Stopwatch.GetTimestamp();
+        long now = TimerQueue.Now;
         long sequenceLimit = _timers.NextSequence;
         while (!IsDisposed && _timers.TryTakeDue(now, sequenceLimit, out ReactorTimer? timer))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LinuxIoMux.Timing;
 
 namespace LinuxIoMux;
 
@@ -8,8 +9,11 @@ namespace LinuxIoMux;
 /// when it reaches the top), so Cancel is O(1) and safe from any thread.
 /// </summary>
 /// <remarks>
-/// Times are <see cref="Stopwatch.GetTimestamp"/> values (CLOCK_MONOTONIC on Linux), not
-/// <see cref="Environment.TickCount64"/>, whose coarse clock could fire a timer before its delay had passed.
+/// Times are <see cref="MonotonicClock"/> values (<see cref="Stopwatch.GetTimestamp"/>, CLOCK_MONOTONIC on Linux), not
+/// <see cref="Environment.TickCount64"/>, whose coarse clock could fire a timer before its delay had passed. The
+/// reactor reads "now" through <see cref="Now"/> too, so a test that replaces the clock on the loop thread controls
+/// both due times and the moment they are compared with: that is how equal due times (the scheduling-order
+/// tie-break) and a zero-delay timer added by a callback (the sequence limit) are tested.
 /// </remarks>
 internal sealed class TimerQueue
 {
@@ -18,11 +22,14 @@ internal sealed class TimerQueue
 
     internal int Count => _heap.Count;
 
+    /// <summary>The current time on the clock due times are measured with.</summary>
+    internal static long Now => MonotonicClock.GetTimestamp();
+
     /// <summary>Adds a timer due <paramref name="delay"/> from now; the due time is rounded up to the next clock tick.</summary>
     internal ReactorTimer Add(TimeSpan delay, Action callback)
     {
         long delayTimestamp = (long)Math.Ceiling(delay.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
-        var timer = new ReactorTimer(callback, Stopwatch.GetTimestamp() + delayTimestamp, _nextSequence++);
+        var timer = new ReactorTimer(callback, Now + delayTimestamp, _nextSequence++);
         _heap.Enqueue(timer, new Key(timer.DueTimestamp, timer.Sequence));
         return timer;
     }
@@ -39,7 +46,7 @@ internal sealed class TimerQueue
             return limit;
         }
 
-        long remaining = head.Due - Stopwatch.GetTimestamp();
+        long remaining = head.Due - Now;
         if (remaining <= 0)
         {
             return TimeSpan.Zero;

@@ -4,7 +4,7 @@ namespace LinuxIoMux.Timing;
 
 /// <summary>
 /// A validated wait timeout and, once a wait has started, its deadline on the monotonic clock
-/// (<see cref="Stopwatch.GetTimestamp"/> is CLOCK_MONOTONIC on Linux). Used to retry EINTR with the time that is
+/// (<see cref="MonotonicClock"/>: <see cref="Stopwatch.GetTimestamp"/>, CLOCK_MONOTONIC on Linux). Used to retry EINTR with the time that is
 /// actually left, so a signal neither ends a wait early nor stretches it.
 /// </summary>
 /// <remarks>
@@ -24,7 +24,7 @@ internal readonly struct WaitDeadline
     private WaitDeadline(long ticks)
     {
         _ticks = ticks;
-        _start = ticks > 0 ? Stopwatch.GetTimestamp() : 0;
+        _start = ticks > 0 ? MonotonicClock.GetTimestamp() : 0;
     }
 
     /// <summary>True for "wait forever".</summary>
@@ -73,7 +73,7 @@ internal readonly struct WaitDeadline
             return 0;
         }
 
-        long elapsed = Stopwatch.GetElapsedTime(_start).Ticks;
+        long elapsed = Stopwatch.GetElapsedTime(_start, MonotonicClock.GetTimestamp()).Ticks;
         return Math.Max(0, _ticks - elapsed);
     }
 

@@ -9,7 +9,7 @@ namespace LinuxIoMux.Tests.Docs;
 
 /// <summary>
 /// The C# blocks of docs/*.md, verbatim, one test per page, each asserting what its page says the code prints.
-/// Every line of every block must appear here (DocsCodeBlocksTests checks it): when you change a page, change its
+/// Every block must appear here whole and in order (DocsCodeBlocksTests checks it): when you change a page, change its
 /// block here too. Each block is the body of one private method, so names do not clash between blocks.
 /// </summary>
 public class DocsExamplesTests

@@ -1,34 +1,23 @@
-using System.Text.RegularExpressions;
-
 namespace LinuxIoMux.Tests.Docs;
 
 /// <summary>
-/// Every line of every C# block in README.md must appear in ReadmeExamplesTests.cs, which runs them: a README edit
-/// that is not mirrored in the test (or the other way round) fails here.
+/// Every C# block of README.md must appear, whole and in order, as compiled code in ReadmeExamplesTests.cs, which
+/// runs them (<see cref="CodeBlockMatcher"/>): a README edit that is not mirrored in the test (or the other way round)
+/// fails here.
 /// </summary>
-public partial class ReadmeCodeBlocksTests
+public class ReadmeCodeBlocksTests
 {
     [Fact]
-    public void Every_readme_csharp_line_is_compiled_by_the_examples_test()
+    public void Every_readme_csharp_block_is_compiled_whole_by_the_examples_test()
     {
         string root = Util.RepositoryRoot.Require();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        var compiled = new HashSet<string>(
-            File.ReadAllLines(Path.Combine(root, "tests/LinuxIoMux.Tests/Docs/ReadmeExamplesTests.cs")).Select(Normalize));
+        string[] examples = File.ReadAllLines(Path.Combine(root, "tests/LinuxIoMux.Tests/Docs/ReadmeExamplesTests.cs"));
 
-        var blocks = CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+        List<string> blocks = CodeBlockMatcher.CSharpBlocks(readme);
         Assert.True(blocks.Count >= 5, $"README.md should have the tour's C# blocks, found {blocks.Count}.");
 
-        var missing = blocks
-            .SelectMany(block => block.Split('\n'))
-            .Select(Normalize)
-            .Where(line => line.Length > 0 && !compiled.Contains(line))
-            .ToList();
-        Assert.True(missing.Count == 0, "README lines not in ReadmeExamplesTests.cs:\n" + string.Join('\n', missing));
+        string? mismatches = CodeBlockMatcher.Mismatches(blocks, examples, "ReadmeExamplesTests.cs");
+        Assert.True(mismatches is null, "README blocks not compiled whole by ReadmeExamplesTests.cs:\n" + mismatches);
     }
-
-    private static string Normalize(string line) => Regex.Replace(line.Trim(), @"\s+", " ");
-
-    [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
 }

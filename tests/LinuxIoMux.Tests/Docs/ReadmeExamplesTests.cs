@@ -33,18 +33,17 @@ public class ReadmeExamplesTests
 
     private static void RunTour()
     {
-        using var epoll = EpollHandle.Create();                 // epoll_create1(EPOLL_CLOEXEC)
-        var (reader, writer) = SocketPair.Create();              // AF_UNIX stream pair, non-blocking
+        RunEpollExample();
+
+        // The later blocks continue from where the epoll block leaves off: an epoll instance watching a socket pair's
+        // reader (data 42) with "ping" unread. This setup is the glue; the README blocks follow verbatim.
+        using var epoll = EpollHandle.Create();
+        var (reader, writer) = SocketPair.Create();
         using (reader)
         using (writer)
         {
-            epoll.Add(reader, EpollEvents.In, data: 42);         // epoll_ctl(ADD); any SafeHandle or raw int fd
+            epoll.Add(reader, EpollEvents.In, data: 42);
             writer.Write("ping"u8);
-
-            Span<EpollEvent> events = stackalloc EpollEvent[64]; // your memory; the kernel writes into it
-            int ready = epoll.Wait(events, timeoutMilliseconds: 1000);
-            foreach (EpollEvent e in events[..ready])
-                Console.WriteLine($"data={e.Data} events={e.Events}"); // data=42 events=In
 
             using var buffer = new EpollBuffer(capacity: 256);
             int count = epoll.Wait(buffer, TimeSpan.FromMilliseconds(0.5)); // sub-ms timeouts use epoll_pwait2
@@ -83,6 +82,23 @@ public class ReadmeExamplesTests
         }
 
         RunReactorExample();
+    }
+
+    private static void RunEpollExample()
+    {
+        using var epoll = EpollHandle.Create();                 // epoll_create1(EPOLL_CLOEXEC)
+        var (reader, writer) = SocketPair.Create();              // AF_UNIX stream pair, non-blocking
+        using (reader)
+        using (writer)
+        {
+            epoll.Add(reader, EpollEvents.In, data: 42);         // epoll_ctl(ADD); any SafeHandle or raw int fd
+            writer.Write("ping"u8);
+
+            Span<EpollEvent> events = stackalloc EpollEvent[64]; // your memory; the kernel writes into it
+            int ready = epoll.Wait(events, timeoutMilliseconds: 1000);
+            foreach (EpollEvent e in events[..ready])
+                Console.WriteLine($"data={e.Data} events={e.Events}"); // data=42 events=In
+        }
     }
 
     private static void RunReactorExample()
