@@ -12,7 +12,7 @@ public sealed partial class Reactor
     public void Post(Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        Enqueue(PostedAction.Of(action));
+        Enqueue(LoopCallback.Of(action));
     }
 
     /// <summary>
@@ -24,10 +24,10 @@ public sealed partial class Reactor
     public void Post<TState>(Action<TState> action, TState state)
     {
         ArgumentNullException.ThrowIfNull(action);
-        Enqueue(PostedAction.Of(action, state));
+        Enqueue(LoopCallback.Of(action, state));
     }
 
-    private void Enqueue(PostedAction action)
+    private void Enqueue(LoopCallback action)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         _posted.Enqueue(action);
@@ -39,7 +39,7 @@ public sealed partial class Reactor
         // Bounded by what was queued when the drain started, so an action that posts again cannot starve I/O.
         int budget = _posted.Count;
         int ran = 0;
-        while (ran < budget && !IsDisposed && _posted.TryDequeue(out PostedAction action))
+        while (ran < budget && !IsDisposed && _posted.TryDequeue(out LoopCallback action))
         {
             ran++;
             try

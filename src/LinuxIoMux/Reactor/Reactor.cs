@@ -52,7 +52,7 @@ public sealed partial class Reactor : IDisposable
     private readonly ReadyEvent[] _ready;
     private readonly Waker _waker;
     private readonly RegistrationTable _registrations = new();
-    private readonly ConcurrentQueue<PostedAction> _posted = new();
+    private readonly ConcurrentQueue<LoopCallback> _posted = new();
     private readonly ConcurrentQueue<Registration> _pendingRemovals = new();
     private readonly TimerQueue _timers = new();
 

@@ -25,13 +25,34 @@ internal sealed class TimerQueue
     /// <summary>The current time on the clock due times are measured with.</summary>
     internal static long Now => MonotonicClock.GetTimestamp();
 
-    /// <summary>Adds a timer due <paramref name="delay"/> from now; the due time is rounded up to the next clock tick.</summary>
-    internal ReactorTimer Add(TimeSpan delay, Action callback)
+    /// <summary>
+    /// Adds a timer due <paramref name="delay"/> from now, periodic when <paramref name="period"/> is positive; times
+    /// are rounded up to the next clock tick.
+    /// </summary>
+    internal ReactorTimer Add(TimeSpan delay, LoopCallback callback, TimeSpan period)
     {
-        long delayTimestamp = (long)Math.Ceiling(delay.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
-        var timer = new ReactorTimer(callback, Now + delayTimestamp, _nextSequence++);
+        var timer = new ReactorTimer(callback, Now + ToTimestamp(delay), _nextSequence++, ToTimestamp(period));
         _heap.Enqueue(timer, new Key(timer.DueTimestamp, timer.Sequence));
         return timer;
+    }
+
+    /// <summary>
+    /// After a periodic timer's callback: queues its next run one period after the run that just happened was due,
+    /// or one period from <paramref name="now"/> if that is already past (missed runs are skipped, not run in a
+    /// burst). Its new sequence number keeps it out of the current pass. Nothing happens if it was cancelled.
+    /// </summary>
+    internal void Rearm(ReactorTimer timer, long now)
+    {
+        long next = timer.DueTimestamp + timer.PeriodTimestamp;
+        if (next <= now)
+        {
+            next = now + timer.PeriodTimestamp;
+        }
+
+        if (timer.TryRearm(next, _nextSequence++))
+        {
+            _heap.Enqueue(timer, new Key(timer.DueTimestamp, timer.Sequence));
+        }
     }
 
     /// <summary>
@@ -84,6 +105,8 @@ internal sealed class TimerQueue
     internal long NextSequence => _nextSequence;
 
     internal void Clear() => _heap.Clear();
+
+    private static long ToTimestamp(TimeSpan span) => (long)Math.Ceiling(span.Ticks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
 
     private void DropCancelledHead()
     {

@@ -1,16 +1,17 @@
 namespace LinuxIoMux;
 
 /// <summary>
-/// One entry of the reactor's posted queue: a callback and its state, stored without a closure so that
-/// <see cref="Reactor.Post{TState}(Action{TState}, TState)"/> allocates nothing for a reference-type state.
+/// A callback the loop runs later (a posted action, a timer's callback) and its state, stored without a closure so
+/// that <see cref="Reactor.Post{TState}(Action{TState}, TState)"/> and
+/// <see cref="Reactor.Schedule{TState}(TimeSpan, Action{TState}, TState)"/> allocate nothing for a reference-type state.
 /// </summary>
-internal readonly struct PostedAction
+internal readonly struct LoopCallback
 {
     private readonly Action<object?, object?> _invoke;
     private readonly object _callback;
     private readonly object? _state;
 
-    private PostedAction(Action<object?, object?> invoke, object callback, object? state)
+    private LoopCallback(Action<object?, object?> invoke, object callback, object? state)
     {
         _invoke = invoke;
         _callback = callback;
@@ -18,10 +19,10 @@ internal readonly struct PostedAction
     }
 
     /// <summary>An <see cref="Action"/> with no state.</summary>
-    internal static PostedAction Of(Action action) => new(static (callback, _) => ((Action)callback!)(), action, null);
+    internal static LoopCallback Of(Action action) => new(static (callback, _) => ((Action)callback!)(), action, null);
 
     /// <summary>An <see cref="Action{TState}"/> and its state (a value-type state is boxed: one allocation).</summary>
-    internal static PostedAction Of<TState>(Action<TState> action, TState state) => new(Invoker<TState>.Invoke, action, state);
+    internal static LoopCallback Of<TState>(Action<TState> action, TState state) => new(Invoker<TState>.Invoke, action, state);
 
     /// <summary>Runs the callback on the calling (loop) thread.</summary>
     internal void Run() => _invoke(_callback, _state);
