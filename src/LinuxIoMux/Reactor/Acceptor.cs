@@ -237,6 +237,7 @@ public sealed class Acceptor : IDisposable
             {
                 _ = LibC.close(fd);
                 ShedCount++;
+                Diagnostics.LinuxIoMuxMetrics.Shed();
             }
 
             _spareFd = SimulateSpareUnavailable ? -1 : OpenSpare();

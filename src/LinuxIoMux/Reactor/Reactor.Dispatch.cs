@@ -1,3 +1,5 @@
+using LinuxIoMux.Diagnostics;
+
 namespace LinuxIoMux;
 
 /// <summary>One loop iteration: wait, dispatch the ready descriptors, then the due timers, then the posted actions.</summary>
@@ -9,6 +11,11 @@ public sealed partial class Reactor
         RemovePendingUnregistrations();
         TimeSpan wait = !_posted.IsEmpty || _stopRequested ? TimeSpan.Zero : _timers.TimeUntilNext(timeout);
         int ready = _multiplexer.Wait(_ready, wait);
+        Counters.Waits++;
+        if (LinuxIoMuxMetrics.EventsPerWait.Enabled)
+        {
+            LinuxIoMuxMetrics.EventsPerWait.Record(ready);
+        }
         int callbacks = 0;
         _dispatching = true;
         try
@@ -44,6 +51,7 @@ public sealed partial class Reactor
             }
 
             callbacks++;
+            Counters.EventsDispatched++;
             try
             {
                 registration.Handler(registration, e.Readiness.FoldedInto(registration.Interest));

@@ -42,6 +42,7 @@ public sealed partial class Reactor
         while (ran < budget && !IsDisposed && _posted.TryDequeue(out LoopCallback action))
         {
             ran++;
+            Counters.PostedActions++;
             try
             {
                 action.Run();

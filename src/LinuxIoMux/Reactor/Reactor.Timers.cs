@@ -89,6 +89,7 @@ public sealed partial class Reactor
         {
             ReactorTimer timer = due!;
             ran++;
+            Counters.TimersFired++;
             try
             {
                 timer.Callback.Run();

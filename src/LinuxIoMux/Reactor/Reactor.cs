@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using LinuxIoMux.Diagnostics;
 
 namespace LinuxIoMux;
 
@@ -95,6 +96,8 @@ public sealed partial class Reactor : IDisposable
             _multiplexer.Dispose();
             throw;
         }
+
+        LinuxIoMuxMetrics.Track(this);
     }
 
     /// <summary>
@@ -118,6 +121,9 @@ public sealed partial class Reactor : IDisposable
 
     /// <summary>True on the thread currently running the loop.</summary>
     public bool IsOnLoopThread => Volatile.Read(ref _loopThreadId) == Environment.CurrentManagedThreadId;
+
+    /// <summary>This loop's totals for the <c>LinuxIoMux</c> meter (see <see cref="LinuxIoMuxMetrics"/>).</summary>
+    internal ReactorCounters Counters { get; } = new();
 
     /// <summary>How many times the waker eventfd was actually written (Posts and Stops coalesce into fewer).</summary>
     internal long WakeSignals => _waker.Signals;
@@ -236,6 +242,7 @@ public sealed partial class Reactor : IDisposable
             return;
         }
 
+        LinuxIoMuxMetrics.Retire(this);
         _registrations.DeactivateAll();
         _timers.Clear();
         _posted.Clear();
