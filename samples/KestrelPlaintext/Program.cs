@@ -1,8 +1,26 @@
 // A minimal Kestrel app serving GET /plaintext -> "Hello, World!", the peer HttpPlaintext is measured against.
 //   dotnet samples/KestrelPlaintext/bin/Release/net10.0/KestrelPlaintext.dll --urls http://127.0.0.1:8081
 // No logging on the request path, so the comparison is of the servers, not of console output.
+if (args.Any(arg => arg is "--help" or "-h" or "-?"))
+{
+    Console.WriteLine("""
+        Description:
+          KestrelPlaintext: ASP.NET Core's Kestrel serving GET /plaintext -> "Hello, World!" (text/plain), the peer
+          that samples/HttpPlaintext is compared with by ./build.sh compare. No logging on the request path.
+
+        Usage:
+          KestrelPlaintext [--urls <url>] [other ASP.NET Core configuration arguments]
+
+        Options:
+          --urls <url>    Where to listen, e.g. http://127.0.0.1:8081 (ASP.NET Core's default: http://localhost:5000)
+          -?, -h, --help  Show help and usage information
+        """);
+    return 0;
+}
+
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var app = builder.Build();
 app.MapGet("/plaintext", () => Results.Text("Hello, World!", "text/plain"));
 app.Run();
+return 0;
