@@ -8,20 +8,15 @@ namespace LinuxIoMux.Samples;
 /// </summary>
 internal sealed class ConnectionSweeper
 {
-    private readonly Reactor _reactor;
     private readonly TimeSpan _timeout;
-    private readonly TimeSpan _period;
     private readonly HashSet<ProtocolConnection> _connections = [];
     private readonly List<ProtocolConnection> _stalled = [];
-    private readonly Action _sweep;
 
     internal ConnectionSweeper(Reactor reactor, TimeSpan requestTimeout)
     {
-        _reactor = reactor;
         _timeout = requestTimeout;
-        _period = TimeSpan.FromTicks(Math.Min(requestTimeout.Ticks / 4, TimeSpan.TicksPerSecond));
-        _sweep = Sweep;
-        _reactor.Schedule(_period, _sweep);
+        TimeSpan period = TimeSpan.FromTicks(Math.Min(requestTimeout.Ticks / 4, TimeSpan.TicksPerSecond));
+        reactor.SchedulePeriodic(period, static sweeper => sweeper.Sweep(), this);
     }
 
     internal int Count => _connections.Count;
@@ -56,6 +51,5 @@ internal sealed class ConnectionSweeper
         }
 
         _stalled.Clear();
-        _reactor.Schedule(_period, _sweep);
     }
 }
