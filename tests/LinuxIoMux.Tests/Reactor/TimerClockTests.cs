@@ -1,24 +1,23 @@
-using System.Diagnostics;
+using LinuxIoMux.Tests.Util;
 using LinuxIoMux.Timing;
 
 namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>
 /// The timer queue's rules for timers due on the same clock tick, with the reactor's clock frozen on the test thread
-/// (<see cref="MonotonicClock.Override"/>). On the real nanosecond clock two timers almost never share a due time and
+/// (<see cref="TestClock"/> over <see cref="MonotonicClock.Override"/>). On the real nanosecond clock two timers almost never share a due time and
 /// a timer added during a pass is due after the pass's "now", so these rules are unreachable there; on a coarse
 /// CLOCK_MONOTONIC (or a fast machine) they are what keeps the order and the loop honest.
 /// </summary>
 public class TimerClockTests
 {
-    public static TheoryData<MultiplexerKind> Kinds => new(MultiplexerKind.Epoll, MultiplexerKind.Poll, MultiplexerKind.Select);
+    public static TheoryData<MultiplexerKind> Kinds => TestClock.Kinds;
 
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Timers_due_on_the_same_tick_run_in_the_order_they_were_scheduled(MultiplexerKind kind)
     {
-        long now = Stopwatch.GetTimestamp();
-        using IDisposable clock = MonotonicClock.Override(() => now);
+        using var clock = new TestClock();
         using var reactor = new LinuxIoMux.Reactor(kind);
         const int Timers = 64;
         var order = new List<int>();
@@ -29,7 +28,7 @@ public class TimerClockTests
         }
 
         Assert.Equal(0, reactor.RunOnce(TimeSpan.Zero)); // not due yet: the clock stands still
-        now += Stopwatch.Frequency; // one second later every timer is due, all with the same due time
+        clock.Advance(TimeSpan.FromSeconds(1)); // one second later every timer is due, all with the same due time
 
         Assert.Equal(Timers, reactor.RunOnce(TimeSpan.Zero));
         Assert.Equal(Enumerable.Range(0, Timers), order);
@@ -39,8 +38,7 @@ public class TimerClockTests
     [MemberData(nameof(Kinds))]
     public void Zero_delay_timer_added_by_a_timer_on_the_same_tick_waits_for_the_next_pass(MultiplexerKind kind)
     {
-        long now = Stopwatch.GetTimestamp();
-        using IDisposable clock = MonotonicClock.Override(() => now);
+        using var clock = new TestClock();
         using var reactor = new LinuxIoMux.Reactor(kind);
         int ran = 0;
         const int Chain = 5;

@@ -1,49 +1,45 @@
-using System.Diagnostics;
-using LinuxIoMux.Timing;
+using LinuxIoMux.Tests.Util;
 
 namespace LinuxIoMux.Tests.ReactorLoop;
 
 /// <summary>
 /// Timers with state and periodic timers (issue 10), with the reactor's clock driven by the test thread
-/// (<see cref="MonotonicClock.Override"/>), so "one period later" is exact and no assert depends on scheduling.
+/// (<see cref="TestClock"/>), so "one period later" is exact and no assert depends on scheduling.
 /// </summary>
 public class TimerKindsTests
 {
-    public static TheoryData<MultiplexerKind> Kinds => new(MultiplexerKind.Epoll, MultiplexerKind.Poll, MultiplexerKind.Select);
-
-    private static long Ms(int milliseconds) => Stopwatch.Frequency * milliseconds / 1000;
+    public static TheoryData<MultiplexerKind> Kinds => TestClock.Kinds;
 
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Periodic_timer_runs_once_per_period_skips_missed_runs_and_stops_when_cancelled(MultiplexerKind kind)
     {
-        long now = Stopwatch.GetTimestamp();
-        using IDisposable clock = MonotonicClock.Override(() => now);
+        using var clock = new TestClock();
         using var reactor = new LinuxIoMux.Reactor(kind);
         int runs = 0;
         ReactorTimer timer = reactor.SchedulePeriodic(TimeSpan.FromMilliseconds(10), () => runs++);
         Assert.True(timer.IsPeriodic);
 
         Assert.Equal(0, reactor.RunOnce(TimeSpan.Zero)); // not due before one period
-        now += Ms(10);
+        clock.AdvanceMilliseconds(10);
         Assert.Equal(1, reactor.RunOnce(TimeSpan.Zero));
         Assert.Equal(0, reactor.RunOnce(TimeSpan.Zero)); // the next run is one period away again
-        now += Ms(10);
+        clock.AdvanceMilliseconds(10);
         Assert.Equal(1, reactor.RunOnce(TimeSpan.Zero));
         Assert.True(timer.IsPending);
 
-        now += Ms(35); // the loop fell three periods behind: one run now, not a burst of three
+        clock.AdvanceMilliseconds(35); // the loop fell three periods behind: one run now, not a burst of three
         Assert.Equal(1, reactor.RunOnce(TimeSpan.Zero));
         Assert.Equal(0, reactor.RunOnce(TimeSpan.Zero));
-        now += Ms(9);
+        clock.AdvanceMilliseconds(9);
         Assert.Equal(0, reactor.RunOnce(TimeSpan.Zero)); // due one period after that late run
-        now += Ms(1);
+        clock.AdvanceMilliseconds(1);
         Assert.Equal(1, reactor.RunOnce(TimeSpan.Zero));
         Assert.Equal(4, runs);
 
         Assert.True(timer.Cancel());
         Assert.False(timer.IsPending);
-        now += Ms(100);
+        clock.AdvanceMilliseconds(100);
         Assert.Equal(0, reactor.RunOnce(TimeSpan.Zero));
         Assert.Equal(0, reactor.PendingTimerCount);
     }
@@ -52,8 +48,7 @@ public class TimerKindsTests
     [MemberData(nameof(Kinds))]
     public void Periodic_timer_cancelled_from_its_own_callback_does_not_run_again(MultiplexerKind kind)
     {
-        long now = Stopwatch.GetTimestamp();
-        using IDisposable clock = MonotonicClock.Override(() => now);
+        using var clock = new TestClock();
         using var reactor = new LinuxIoMux.Reactor(kind);
         int runs = 0;
         ReactorTimer? timer = null;
@@ -66,7 +61,7 @@ public class TimerKindsTests
         });
         for (int i = 0; i < 10; i++)
         {
-            now += Ms(1);
+            clock.AdvanceMilliseconds(1);
             reactor.RunOnce(TimeSpan.Zero);
         }
 
@@ -78,15 +73,14 @@ public class TimerKindsTests
     [MemberData(nameof(Kinds))]
     public void Timers_with_state_get_their_state_and_allocate_no_closure(MultiplexerKind kind)
     {
-        long now = Stopwatch.GetTimestamp();
-        using IDisposable clock = MonotonicClock.Override(() => now);
+        using var clock = new TestClock();
         using var reactor = new LinuxIoMux.Reactor(kind);
         var seen = new List<string>();
         reactor.Schedule(TimeSpan.FromMilliseconds(1), static list => list.Add("once"), seen);
         ReactorTimer periodic = reactor.SchedulePeriodic(TimeSpan.FromMilliseconds(1), static list => list.Add("tick"), seen);
-        now += Ms(1);
+        clock.AdvanceMilliseconds(1);
         Assert.Equal(2, reactor.RunOnce(TimeSpan.Zero));
-        now += Ms(1);
+        clock.AdvanceMilliseconds(1);
         Assert.Equal(1, reactor.RunOnce(TimeSpan.Zero));
         Assert.Equal(["once", "tick", "tick"], seen);
 
@@ -94,7 +88,7 @@ public class TimerKindsTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 1_000; i++)
         {
-            now += Ms(1);
+            clock.AdvanceMilliseconds(1);
             reactor.RunOnce(TimeSpan.Zero);
             seen.Clear();
         }
