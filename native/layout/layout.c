@@ -12,6 +12,9 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -36,6 +39,17 @@ int main(void)
     SIZE(struct timespec);
     OFFSET(struct timespec, tv_nsec);
     SIZE(nfds_t);
+    SIZE(sigset_t);
+    SIZE(struct signalfd_siginfo);
+    OFFSET(struct signalfd_siginfo, ssi_signo);
+    OFFSET(struct signalfd_siginfo, ssi_errno);
+    OFFSET(struct signalfd_siginfo, ssi_code);
+    OFFSET(struct signalfd_siginfo, ssi_pid);
+    OFFSET(struct signalfd_siginfo, ssi_uid);
+    OFFSET(struct signalfd_siginfo, ssi_status);
+    OFFSET(struct signalfd_siginfo, ssi_int);
+    SIZE(struct itimerspec);
+    OFFSET(struct itimerspec, it_value);
     SIZE(struct rlimit);
     OFFSET(struct rlimit, rlim_max);
 
@@ -83,6 +97,31 @@ int main(void)
     CONSTANT(O_NONBLOCK);
     CONSTANT(O_CLOEXEC);
     CONSTANT(RLIMIT_NOFILE);
+
+    /* glibc's _NSIG is the highest signal + 1 (65); the kernel's sigset is (_NSIG - 1) / 8 = 8 bytes. */
+    CONSTANT(_NSIG);
+    CONSTANT(_SIGSET_NWORDS);
+    CONSTANT(SIG_BLOCK);
+    CONSTANT(SIG_UNBLOCK);
+    CONSTANT(SIG_SETMASK);
+    CONSTANT(SFD_NONBLOCK);
+    CONSTANT(SFD_CLOEXEC);
+    CONSTANT(SIGHUP);
+    CONSTANT(SIGINT);
+    CONSTANT(SIGQUIT);
+    CONSTANT(SIGUSR1);
+    CONSTANT(SIGUSR2);
+    CONSTANT(SIGPIPE);
+    CONSTANT(SIGALRM);
+    CONSTANT(SIGTERM);
+    CONSTANT(SIGCHLD);
+    CONSTANT(SIGCONT);
+    CONSTANT(SIGWINCH);
+    CONSTANT(CLOCK_MONOTONIC);
+    CONSTANT(CLOCK_BOOTTIME);
+    CONSTANT(TFD_NONBLOCK);
+    CONSTANT(TFD_CLOEXEC);
+    CONSTANT(TFD_TIMER_ABSTIME);
     printf("RLIM_INFINITY %llu\n", (unsigned long long)RLIM_INFINITY);
     return 0;
 }
