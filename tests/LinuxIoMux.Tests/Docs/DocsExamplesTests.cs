@@ -12,7 +12,7 @@ namespace LinuxIoMux.Tests.Docs;
 /// Every line of every block must appear here (DocsCodeBlocksTests checks it): when you change a page, change its
 /// block here too. Each block is the body of one private method, so names do not clash between blocks.
 /// </summary>
-public class DocsExamplesTests
+public partial class DocsExamplesTests
 {
     // ---------------------------------------------------------------- docs/getting-started.md
 

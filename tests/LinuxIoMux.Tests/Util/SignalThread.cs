@@ -11,8 +11,11 @@ internal static unsafe class SignalThread
 {
     private static readonly TimeSpan s_hangDetector = TimeSpan.FromSeconds(60);
 
-    /// <summary>Runs <paramref name="body"/> on a dedicated thread; rethrows its exception (assertion failures too).</summary>
-    public static void Run(Action body)
+    /// <summary>
+    /// Runs <paramref name="body"/> on a dedicated thread; rethrows its exception (assertion failures too).
+    /// <paramref name="afterStart"/> runs on the calling thread meanwhile (to signal the body from outside).
+    /// </summary>
+    public static void Run(Action body, Action? afterStart = null)
     {
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -27,6 +30,7 @@ internal static unsafe class SignalThread
             }
         }) { IsBackground = true, Name = "signal test" };
         thread.Start();
+        afterStart?.Invoke();
         if (!thread.Join(s_hangDetector))
         {
             throw new TimeoutException($"The signal test thread did not finish within {s_hangDetector}.");
