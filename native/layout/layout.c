@@ -19,6 +19,22 @@
 #include <sys/time.h>
 #include <time.h>
 
+/* struct epoll_params and its ioctls are in <linux/eventpoll.h> from Linux 6.9; older headers (Debian 12's 6.1) lack
+ * them, so the probe then declares them from the kernel's uapi definition and derives the numbers with _IOW/_IOR. */
+#include <linux/ioctl.h>
+#include <linux/types.h>
+#ifndef EPIOCSPARAMS
+struct epoll_params {
+    __u32 busy_poll_usecs;
+    __u16 busy_poll_budget;
+    __u8 prefer_busy_poll;
+    __u8 __pad;
+};
+#define EPOLL_IOC_TYPE 0x8A
+#define EPIOCSPARAMS _IOW(EPOLL_IOC_TYPE, 0x01, struct epoll_params)
+#define EPIOCGPARAMS _IOR(EPOLL_IOC_TYPE, 0x02, struct epoll_params)
+#endif
+
 #define SIZE(type) printf("sizeof(%s) %zu\n", #type, sizeof(type))
 #define OFFSET(type, field) printf("offsetof(%s,%s) %zu\n", #type, #field, offsetof(type, field))
 /* Every constant here fits in 32 bits; EPOLLET is 1u << 31, so print them all as unsigned. */
@@ -48,6 +64,11 @@ int main(void)
     OFFSET(struct signalfd_siginfo, ssi_uid);
     OFFSET(struct signalfd_siginfo, ssi_status);
     OFFSET(struct signalfd_siginfo, ssi_int);
+    SIZE(struct epoll_params);
+    OFFSET(struct epoll_params, busy_poll_budget);
+    OFFSET(struct epoll_params, prefer_busy_poll);
+    CONSTANT(EPIOCSPARAMS);
+    CONSTANT(EPIOCGPARAMS);
     SIZE(struct itimerspec);
     OFFSET(struct itimerspec, it_value);
     SIZE(struct rlimit);

@@ -77,6 +77,11 @@ public unsafe class LayoutProbeTests
         ["offsetof(struct signalfd_siginfo,ssi_uid)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_uid"),
         ["offsetof(struct signalfd_siginfo,ssi_status)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_status"),
         ["offsetof(struct signalfd_siginfo,ssi_int)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_value"),
+        ["sizeof(struct epoll_params)"] = (ulong)Unsafe.SizeOf<EpollParams>(),
+        ["offsetof(struct epoll_params,busy_poll_budget)"] = (ulong)Marshal.OffsetOf<EpollParams>(nameof(EpollParams.BusyPollBudget)),
+        ["offsetof(struct epoll_params,prefer_busy_poll)"] = (ulong)Marshal.OffsetOf<EpollParams>(nameof(EpollParams.PreferBusyPoll)),
+        ["EPIOCSPARAMS"] = EpollParams.EPIOCSPARAMS, // uint constants of EpollParams, not LibC ints
+        ["EPIOCGPARAMS"] = EpollParams.EPIOCGPARAMS,
         ["sizeof(struct itimerspec)"] = (ulong)Unsafe.SizeOf<Itimerspec>(),
         ["offsetof(struct itimerspec,it_value)"] = (ulong)Marshal.OffsetOf<Itimerspec>(nameof(Itimerspec.Value)),
         ["RLIM_INFINITY"] = LibC.RLIM_INFINITY, // the one 64-bit constant, so not among the int constants below
