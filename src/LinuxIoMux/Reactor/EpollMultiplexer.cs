@@ -28,7 +28,16 @@ public sealed class EpollMultiplexer : Multiplexer
     /// <inheritdoc/>
     public override MultiplexerKind Kind => MultiplexerKind.Epoll;
 
+    /// <summary>
+    /// EPOLLEXCLUSIVE for the reactor's own use (ReactorGroup's <see cref="AcceptMode.Exclusive"/>): an internal
+    /// interest bit, so the public <see cref="Interest"/> is unchanged. Valid only at registration (the kernel rejects
+    /// it on MOD), which is all the acceptor needs: it re-registers rather than modifies.
+    /// </summary>
+    internal const Interest ExclusiveWakeUp = (Interest)0x4000_0000;
+
     private protected override bool SupportsEdgeTriggered => true;
+
+    private protected override bool SupportsExclusiveWakeUp => true;
 
     private protected override void AddToKernel(int fd, Interest interest, ulong token) => _epoll.Add(fd, ToEpoll(interest), token);
 
@@ -78,6 +87,11 @@ public sealed class EpollMultiplexer : Multiplexer
         if ((interest & Interest.EdgeTriggered) != 0)
         {
             events |= EpollEvents.EdgeTriggered;
+        }
+
+        if ((interest & ExclusiveWakeUp) != 0)
+        {
+            events = events & ~EpollEvents.RdHup | EpollEvents.Exclusive; // RDHUP is not allowed with EXCLUSIVE
         }
 
         return events;

@@ -28,6 +28,9 @@ public abstract class Multiplexer : IMultiplexer
     /// <summary>True when the backend implements <see cref="Interest.EdgeTriggered"/> (epoll).</summary>
     private protected virtual bool SupportsEdgeTriggered => false;
 
+    /// <summary>True when the backend implements <see cref="EpollMultiplexer.ExclusiveWakeUp"/> (epoll).</summary>
+    private protected virtual bool SupportsExclusiveWakeUp => false;
+
     /// <summary>Creates the multiplexer for <paramref name="kind"/>.</summary>
     /// <exception cref="UnixException">The backend's own descriptor (the epoll fd) could not be created.</exception>
     public static Multiplexer Create(MultiplexerKind kind) => kind switch
@@ -185,7 +188,8 @@ public abstract class Multiplexer : IMultiplexer
             throw new ArgumentException("An interest must include Readable, Writable or both.", nameof(interest));
         }
 
-        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.EdgeTriggered)) != 0)
+        Interest exclusive = SupportsExclusiveWakeUp ? EpollMultiplexer.ExclusiveWakeUp : Interest.None;
+        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.EdgeTriggered | exclusive)) != 0)
         {
             throw new ArgumentException($"Unknown interest bits: {interest}.", nameof(interest));
         }
