@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/epoll.h>
@@ -143,6 +144,7 @@ int main(void)
     CONSTANT(TFD_NONBLOCK);
     CONSTANT(TFD_CLOEXEC);
     CONSTANT(TFD_TIMER_ABSTIME);
+    CONSTANT(CPU_SETSIZE);
     printf("RLIM_INFINITY %llu\n", (unsigned long long)RLIM_INFINITY);
     return 0;
 }
