@@ -6,15 +6,35 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+
+/* struct epoll_params and its ioctls are in <linux/eventpoll.h> from Linux 6.9; older headers (Debian 12's 6.1) lack
+ * them, so the probe then declares them from the kernel's uapi definition and derives the numbers with _IOW/_IOR. */
+#include <linux/ioctl.h>
+#include <linux/types.h>
+#ifndef EPIOCSPARAMS
+struct epoll_params {
+    __u32 busy_poll_usecs;
+    __u16 busy_poll_budget;
+    __u8 prefer_busy_poll;
+    __u8 __pad;
+};
+#define EPOLL_IOC_TYPE 0x8A
+#define EPIOCSPARAMS _IOW(EPOLL_IOC_TYPE, 0x01, struct epoll_params)
+#define EPIOCGPARAMS _IOR(EPOLL_IOC_TYPE, 0x02, struct epoll_params)
+#endif
 
 #define SIZE(type) printf("sizeof(%s) %zu\n", #type, sizeof(type))
 #define OFFSET(type, field) printf("offsetof(%s,%s) %zu\n", #type, #field, offsetof(type, field))
@@ -36,6 +56,22 @@ int main(void)
     SIZE(struct timespec);
     OFFSET(struct timespec, tv_nsec);
     SIZE(nfds_t);
+    SIZE(sigset_t);
+    SIZE(struct signalfd_siginfo);
+    OFFSET(struct signalfd_siginfo, ssi_signo);
+    OFFSET(struct signalfd_siginfo, ssi_errno);
+    OFFSET(struct signalfd_siginfo, ssi_code);
+    OFFSET(struct signalfd_siginfo, ssi_pid);
+    OFFSET(struct signalfd_siginfo, ssi_uid);
+    OFFSET(struct signalfd_siginfo, ssi_status);
+    OFFSET(struct signalfd_siginfo, ssi_int);
+    SIZE(struct epoll_params);
+    OFFSET(struct epoll_params, busy_poll_budget);
+    OFFSET(struct epoll_params, prefer_busy_poll);
+    CONSTANT(EPIOCSPARAMS);
+    CONSTANT(EPIOCGPARAMS);
+    SIZE(struct itimerspec);
+    OFFSET(struct itimerspec, it_value);
     SIZE(struct rlimit);
     OFFSET(struct rlimit, rlim_max);
 
@@ -83,6 +119,32 @@ int main(void)
     CONSTANT(O_NONBLOCK);
     CONSTANT(O_CLOEXEC);
     CONSTANT(RLIMIT_NOFILE);
+
+    /* glibc's _NSIG is the highest signal + 1 (65); the kernel's sigset is (_NSIG - 1) / 8 = 8 bytes. */
+    CONSTANT(_NSIG);
+    CONSTANT(_SIGSET_NWORDS);
+    CONSTANT(SIG_BLOCK);
+    CONSTANT(SIG_UNBLOCK);
+    CONSTANT(SIG_SETMASK);
+    CONSTANT(SFD_NONBLOCK);
+    CONSTANT(SFD_CLOEXEC);
+    CONSTANT(SIGHUP);
+    CONSTANT(SIGINT);
+    CONSTANT(SIGQUIT);
+    CONSTANT(SIGUSR1);
+    CONSTANT(SIGUSR2);
+    CONSTANT(SIGPIPE);
+    CONSTANT(SIGALRM);
+    CONSTANT(SIGTERM);
+    CONSTANT(SIGCHLD);
+    CONSTANT(SIGCONT);
+    CONSTANT(SIGWINCH);
+    CONSTANT(CLOCK_MONOTONIC);
+    CONSTANT(CLOCK_BOOTTIME);
+    CONSTANT(TFD_NONBLOCK);
+    CONSTANT(TFD_CLOEXEC);
+    CONSTANT(TFD_TIMER_ABSTIME);
+    CONSTANT(CPU_SETSIZE);
     printf("RLIM_INFINITY %llu\n", (unsigned long long)RLIM_INFINITY);
     return 0;
 }

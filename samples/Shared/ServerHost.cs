@@ -16,11 +16,11 @@ internal static class ServerHost
     internal static int Run(string name, ServerOptions options, Func<IRequestProcessor> createProcessor)
     {
         var loops = new ConcurrentDictionary<Reactor, (IRequestProcessor Processor, ConnectionSweeper Sweeper)>();
-        using var group = new ReactorGroup(options.Backend, options.Endpoint, (reactor, socket) =>
+        using var group = new ReactorGroup(options.Endpoint, (reactor, socket) =>
         {
             var loop = loops.GetOrAdd(reactor, r => (createProcessor(), new ConnectionSweeper(r, options.RequestTimeout)));
             _ = new ProtocolConnection(reactor, socket, loop.Processor, loop.Sweeper);
-        }, options.Loops);
+        }, new ReactorGroupOptions { Kind = options.Backend, LoopCount = options.Loops, AcceptMode = options.AcceptMode, PinThreads = options.PinThreads });
         group.UnhandledException += (_, e) => Console.Error.WriteLine($"{name}: {((Exception)e.ExceptionObject).Message}");
 
         using var stop = new ManualResetEventSlim();
@@ -34,7 +34,7 @@ internal static class ServerHost
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         group.Start();
-        Console.WriteLine($"{name}: {options.Backend.ToString().ToLowerInvariant()}, {options.Loops} loop(s), listening on {group.LocalEndPoint} (Ctrl+C to stop)");
+        Console.WriteLine($"{name}: {options.Backend.ToString().ToLowerInvariant()}, {options.Loops} loop(s), accept {options.AcceptMode}{(options.PinThreads ? ", pinned" : "")}, listening on {group.LocalEndPoint} (Ctrl+C to stop)");
         stop.Wait();
 
         Console.WriteLine($"{name}: stopping");
@@ -48,6 +48,7 @@ internal static class ServerHost
 
         long accepted = group.Acceptors.Sum(acceptor => acceptor?.AcceptedCount ?? 0);
         Console.WriteLine($"{name}: stopped ({accepted} connection(s) accepted, {open} closed at shutdown)");
+        Console.WriteLine($"{name}: accepted per loop: {string.Join(", ", group.Acceptors.Select(acceptor => acceptor?.AcceptedCount ?? 0))}");
         return 0;
     }
 }

@@ -9,7 +9,10 @@ namespace LinuxIoMux.Samples;
 /// <param name="Endpoint">Where to listen.</param>
 /// <param name="Loops">Reactor threads, each with its own SO_REUSEPORT listener.</param>
 /// <param name="RequestTimeout">How long a request may stay incomplete before the connection is closed.</param>
-internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoint, int Loops, TimeSpan RequestTimeout)
+/// <param name="AcceptMode">SO_REUSEPORT listener per loop, or one shared EPOLLEXCLUSIVE listener.</param>
+/// <param name="PinThreads">Pin loop i to the i-th allowed CPU.</param>
+internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoint, int Loops, TimeSpan RequestTimeout,
+    AcceptMode AcceptMode = AcceptMode.ReusePort, bool PinThreads = false)
 {
     private const double DefaultRequestTimeoutSeconds = 10;
 
@@ -55,16 +58,29 @@ internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoin
             CustomParser = result => Parsed(result, double.TryParse(Single(result), out double s) && s is > 0 and <= 86_400, s, "seconds from 0 to 86400"),
         };
 
+        var accept = new Option<AcceptMode>("--accept")
+        {
+            Description = "ReusePort: a listener per loop (SO_REUSEPORT); Exclusive: one listener every loop registers "
+                + "with EPOLLEXCLUSIVE (epoll only)",
+            DefaultValueFactory = _ => AcceptMode.ReusePort,
+        };
+        var pin = new Option<bool>("--pin")
+        {
+            Description = "pin loop i to the i-th CPU this process may use (sched_setaffinity)",
+        };
+
         var root = new RootCommand(description + "\n\nStops cleanly on Ctrl+C or SIGTERM (exit 0). Bad arguments exit 2.")
         {
-            backend, address, port, loops, timeout,
+            backend, address, port, loops, timeout, accept, pin,
         };
         ServerOptions? options = null;
         root.SetAction(result => options = new ServerOptions(
             result.GetValue(backend),
             new IPEndPoint(result.GetValue(address)!, result.GetValue(port)),
             result.GetValue(loops),
-            TimeSpan.FromSeconds(result.GetValue(timeout))));
+            TimeSpan.FromSeconds(result.GetValue(timeout)),
+            result.GetValue(accept),
+            result.GetValue(pin)));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

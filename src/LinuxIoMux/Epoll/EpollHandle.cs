@@ -33,7 +33,7 @@ namespace LinuxIoMux;
 /// foreach (EpollEvent e in events[..ready]) Console.WriteLine($"{e.Data}: {e.Events}");
 /// </code>
 /// </example>
-public sealed unsafe class EpollHandle : SafeHandle
+public sealed unsafe partial class EpollHandle : SafeHandle
 {
     /// <summary>
     /// The kernel's EP_MAX_EVENTS (INT_MAX / sizeof(struct epoll_event)), using the larger 16-byte record so the
@@ -211,7 +211,7 @@ public sealed unsafe class EpollHandle : SafeHandle
         base.Dispose(disposing);
     }
 
-    private int WaitIntoSpan(Span<EpollEvent> events, in WaitDeadline deadline, bool precise)
+    private int WaitIntoSpan(Span<EpollEvent> events, in WaitDeadline deadline, bool precise, SignalSet* mask = null)
     {
         if (events.IsEmpty)
         {
@@ -223,14 +223,14 @@ public sealed unsafe class EpollHandle : SafeHandle
         fixed (EpollEvent* first = events)
         {
             // SAFETY: the span is pinned for the call and holds maxEvents * 16 bytes, more than the kernel writes.
-            ready = WaitInto((byte*)first, maxEvents, deadline, precise);
+            ready = WaitInto((byte*)first, maxEvents, deadline, precise, mask);
         }
 
         EpollAbi.WidenInPlace(events, ready, EpollAbi.NativeStride);
         return ready;
     }
 
-    private int WaitIntoBuffer(EpollBuffer buffer, in WaitDeadline deadline, bool precise)
+    private int WaitIntoBuffer(EpollBuffer buffer, in WaitDeadline deadline, bool precise, SignalSet* mask = null)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         if (buffer.Stride != EpollAbi.NativeStride)
@@ -244,7 +244,7 @@ public sealed unsafe class EpollHandle : SafeHandle
         buffer.Memory.DangerousAddRef(ref bufferReferenced);
         try
         {
-            int ready = WaitInto(buffer.Memory.Pointer, buffer.Capacity, deadline, precise);
+            int ready = WaitInto(buffer.Memory.Pointer, buffer.Capacity, deadline, precise, mask);
             buffer.Count = ready;
             return ready;
         }
@@ -257,8 +257,11 @@ public sealed unsafe class EpollHandle : SafeHandle
         }
     }
 
-    /// <summary>The one wait loop: epoll_wait or epoll_pwait2, EINTR retried with the time left.</summary>
-    private int WaitInto(byte* records, int maxEvents, in WaitDeadline deadline, bool precise)
+    /// <summary>
+    /// The one wait loop: epoll_wait or epoll_pwait2, or with a <paramref name="mask"/> epoll_pwait or epoll_pwait2
+    /// (the mask is installed atomically for the wait only); EINTR retried with the time left.
+    /// </summary>
+    private int WaitInto(byte* records, int maxEvents, in WaitDeadline deadline, bool precise, SignalSet* mask)
     {
         bool selfReferenced = false;
         // SAFETY: keeps the epoll fd open (and its number unreused) while this thread is inside the kernel.
@@ -271,8 +274,10 @@ public sealed unsafe class EpollHandle : SafeHandle
             while (true)
             {
                 int ready = precise && !s_pwait2Missing
-                    ? WaitNanoseconds(epfd, records, maxEvents, deadline)
-                    : LibC.epoll_wait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp());
+                    ? WaitNanoseconds(epfd, records, maxEvents, deadline, mask)
+                    : mask is null
+                        ? LibC.epoll_wait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp())
+                        : LibC.epoll_pwait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp(), mask);
                 if (ready >= 0)
                 {
                     return ready;
@@ -296,7 +301,7 @@ public sealed unsafe class EpollHandle : SafeHandle
                     continue;
                 }
 
-                throw new UnixException(errno, $"{(precise ? "epoll_pwait2" : "epoll_wait")}(epfd={epfd}, maxevents={maxEvents})");
+                throw new UnixException(errno, $"{WaitCallName(precise, mask != null)}(epfd={epfd}, maxevents={maxEvents})");
             }
         }
         finally
@@ -309,12 +314,12 @@ public sealed unsafe class EpollHandle : SafeHandle
     }
 
     /// <summary>epoll_pwait2 with the remaining time as a timespec; falls back for good when glibc lacks it.</summary>
-    private static int WaitNanoseconds(int epfd, byte* records, int maxEvents, in WaitDeadline deadline)
+    private static int WaitNanoseconds(int epfd, byte* records, int maxEvents, in WaitDeadline deadline, SignalSet* mask)
     {
         Timespec timeout = Timespec.FromTicks(deadline.RemainingTicks());
         try
         {
-            return LibC.epoll_pwait2(epfd, records, maxEvents, deadline.IsInfinite ? null : &timeout, null);
+            return LibC.epoll_pwait2(epfd, records, maxEvents, deadline.IsInfinite ? null : &timeout, mask);
         }
         catch (EntryPointNotFoundException)
         {

@@ -13,6 +13,8 @@ public enum Errno
     EPERM = 1,
     /// <summary>ENOENT: epoll_ctl MOD/DEL of an fd that is not registered.</summary>
     ENOENT = 2,
+    /// <summary>ESRCH: no such process (pidfd_open of a pid that does not exist, pidfd_send_signal after exit).</summary>
+    ESRCH = 3,
     /// <summary>EINTR: interrupted by a signal handler; the waits retry it with the time left.</summary>
     EINTR = 4,
     /// <summary>EBADF: not an open file descriptor.</summary>
@@ -31,6 +33,8 @@ public enum Errno
     ENFILE = 23,
     /// <summary>EMFILE: the per-process limit on open fds (RLIMIT_NOFILE) was reached.</summary>
     EMFILE = 24,
+    /// <summary>ENOTTY: the descriptor does not support this ioctl (epoll busy-poll parameters before Linux 6.9).</summary>
+    ENOTTY = 25,
     /// <summary>ENOSPC: /proc/sys/fs/epoll/max_user_watches was reached.</summary>
     ENOSPC = 28,
     /// <summary>EPIPE: write to a pipe or socket whose reading end is closed.</summary>

@@ -27,9 +27,16 @@ internal static unsafe partial class LibC
     internal static partial int epoll_wait(int epfd, void* events, int maxevents, int timeout);
 
     /// <summary>
-    /// epoll_pwait2(2) (Linux 5.11, glibc 2.35): nanosecond timeout, null for forever. The sigmask is always null
-    /// here (same as epoll_wait).
+    /// epoll_pwait(2): epoll_wait with <paramref name="sigmask"/> installed as the thread's mask for the wait only.
+    /// glibc passes the pointer on with the kernel's size (_NSIG/8 = 8 bytes), the size of <see cref="SignalSet"/>.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "epoll_pwait", SetLastError = true)]
+    internal static partial int epoll_pwait(int epfd, void* events, int maxevents, int timeout, SignalSet* sigmask);
+
+    /// <summary>
+    /// epoll_pwait2(2) (Linux 5.11, glibc 2.35): nanosecond timeout, null for forever; a null sigmask makes it
+    /// epoll_wait, a non-null one is applied as in epoll_pwait (8 bytes read, see <see cref="SignalSet"/>).
     /// </summary>
     [LibraryImport(Library, EntryPoint = "epoll_pwait2", SetLastError = true)]
-    internal static partial int epoll_pwait2(int epfd, void* events, int maxevents, Timespec* timeout, void* sigmask);
+    internal static partial int epoll_pwait2(int epfd, void* events, int maxevents, Timespec* timeout, SignalSet* sigmask);
 }

@@ -8,7 +8,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     internal static partial int poll(PollFd* fds, nuint nfds, int timeout);
 
-    /// <summary>ppoll(2): nanosecond timeout (null for forever), sigmask null.</summary>
+    /// <summary>
+    /// ppoll(2): nanosecond timeout (null for forever); a non-null sigmask is the thread's mask during the wait, passed
+    /// on by glibc with the kernel's size (8 bytes, see <see cref="SignalSet"/>).
+    /// </summary>
     [LibraryImport(Library, EntryPoint = "ppoll", SetLastError = true)]
-    internal static partial int ppoll(PollFd* fds, nuint nfds, Timespec* timeout, void* sigmask);
+    internal static partial int ppoll(PollFd* fds, nuint nfds, Timespec* timeout, SignalSet* sigmask);
 }

@@ -13,4 +13,11 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "select", SetLastError = true)]
     internal static partial int select(int nfds, FdSet* readfds, FdSet* writefds, FdSet* exceptfds, Timeval* timeout);
 
+    /// <summary>
+    /// pselect(3), the pselect6 system call on 64-bit Linux: select with a nanosecond timeout and the thread's mask
+    /// replaced by <paramref name="sigmask"/> during the wait. glibc hands the kernel the pointer with the size
+    /// _NSIG/8 = 8 bytes (see <see cref="SignalSet"/>).
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "pselect", SetLastError = true)]
+    internal static partial int pselect(int nfds, FdSet* readfds, FdSet* writefds, FdSet* exceptfds, Timespec* timeout, SignalSet* sigmask);
 }

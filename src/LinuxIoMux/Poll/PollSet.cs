@@ -184,6 +184,29 @@ public sealed unsafe class PollSet : IDisposable
         return WaitCore(deadline, deadline.HasSubMillisecondPart);
     }
 
+    /// <summary>
+    /// As <see cref="Wait(int)"/>, with <paramref name="mask"/> as the thread's signal mask for the duration of the wait
+    /// (ppoll(2)): a signal blocked everywhere else and left out of the mask can only be delivered inside the wait.
+    /// </summary>
+    /// <remarks>An interrupted wait is retried with the time left, as every wait here is; see
+    /// <see cref="EpollHandle.Wait(Span{EpollEvent}, int, in SignalSet)"/> for the pattern.</remarks>
+    /// <param name="timeoutMilliseconds">-1 waits forever; 0 returns at once.</param>
+    /// <param name="mask">The signals blocked during the wait (replaces, not adds to, the thread's mask).</param>
+    public int Wait(int timeoutMilliseconds, in SignalSet mask)
+    {
+        SignalSet local = mask; // on this frame: the kernel reads it during the whole wait
+        return WaitCore(WaitDeadline.StartMilliseconds(timeoutMilliseconds, nameof(timeoutMilliseconds)), precise: true, &local);
+    }
+
+    /// <summary>As <see cref="Wait(int, in SignalSet)"/> with a <see cref="TimeSpan"/> (ppoll's nanosecond timeout).</summary>
+    /// <param name="timeout"><see cref="Timeout.InfiniteTimeSpan"/> waits forever; at most int.MaxValue ms.</param>
+    /// <param name="mask">The signals blocked during the wait (replaces, not adds to, the thread's mask).</param>
+    public int Wait(TimeSpan timeout, in SignalSet mask)
+    {
+        SignalSet local = mask;
+        return WaitCore(WaitDeadline.StartTimeSpan(timeout, nameof(timeout)), precise: true, &local);
+    }
+
     /// <summary>Frees the array (after a wait in progress on another thread returns).</summary>
     public void Dispose()
     {
@@ -191,7 +214,10 @@ public sealed unsafe class PollSet : IDisposable
         _memory.Dispose();
     }
 
-    private int WaitCore(in WaitDeadline deadline, bool precise)
+    /// <param name="deadline">The validated timeout.</param>
+    /// <param name="precise">Use ppoll (nanoseconds) rather than poll (milliseconds); always true with a mask.</param>
+    /// <param name="mask">The signal mask for the wait, or null for the thread's own.</param>
+    private int WaitCore(in WaitDeadline deadline, bool precise, SignalSet* mask = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         NativeMemoryHandle memory = _memory;
@@ -208,7 +234,7 @@ public sealed unsafe class PollSet : IDisposable
                 if (precise)
                 {
                     Timespec timeout = Timespec.FromTicks(deadline.RemainingTicks());
-                    ready = LibC.ppoll(entries, count, &timeout, null);
+                    ready = LibC.ppoll(entries, count, deadline.IsInfinite ? null : &timeout, mask);
                 }
                 else
                 {

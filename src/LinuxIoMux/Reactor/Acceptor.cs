@@ -44,6 +44,7 @@ public sealed class Acceptor : IDisposable
     private readonly SafeHandle _listenerHandle;
     private readonly Action<Socket> _onAccepted;
     private readonly Action _resume;
+    private readonly Interest _interest;
     private Registration? _registration;
     private ReactorTimer? _resumeTimer;
     private TimeSpan _backoff = s_initialBackoff;
@@ -57,6 +58,16 @@ public sealed class Acceptor : IDisposable
     /// <exception cref="ArgumentException"><paramref name="listener"/> is not listening (SO_ACCEPTCONN is 0: call
     /// <see cref="Socket.Listen()"/> first), checked before anything is registered.</exception>
     public Acceptor(Reactor reactor, Socket listener, Action<Socket> onAccepted)
+        : this(reactor, listener, onAccepted, Interest.Readable)
+    {
+    }
+
+    /// <param name="reactor">The loop that waits for the listener.</param>
+    /// <param name="listener">A listening stream socket; the caller keeps owning it.</param>
+    /// <param name="onAccepted">Receives each accepted socket.</param>
+    /// <param name="interest">Readable, or with <see cref="Interest.Exclusive"/> for a listener that
+    /// several loops share (ReactorGroup's <see cref="AcceptMode.Exclusive"/>).</param>
+    internal Acceptor(Reactor reactor, Socket listener, Action<Socket> onAccepted, Interest interest)
     {
         ArgumentNullException.ThrowIfNull(reactor);
         ArgumentNullException.ThrowIfNull(listener);
@@ -72,10 +83,11 @@ public sealed class Acceptor : IDisposable
         _listenerHandle = listener.SafeHandle;
         _onAccepted = onAccepted;
         _resume = Resume;
+        _interest = interest;
         _spareFd = OpenSpare();
         try
         {
-            _registration = reactor.Register(listener, Interest.Readable, static (registration, _) => ((Acceptor)registration.State!).AcceptPending(), this);
+            _registration = reactor.Register(listener, _interest, static (registration, _) => ((Acceptor)registration.State!).AcceptPending(), this);
         }
         catch
         {
@@ -274,7 +286,7 @@ public sealed class Acceptor : IDisposable
 
         try
         {
-            _registration = _reactor.Register(_listener, Interest.Readable, static (registration, _) => ((Acceptor)registration.State!).AcceptPending(), this);
+            _registration = _reactor.Register(_listener, _interest, static (registration, _) => ((Acceptor)registration.State!).AcceptPending(), this);
         }
         catch (UnixException e) when (e.Errno is Errno.EMFILE or Errno.ENFILE or Errno.ENOMEM)
         {

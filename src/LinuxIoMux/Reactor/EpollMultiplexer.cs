@@ -90,6 +90,11 @@ public sealed class EpollMultiplexer : Multiplexer
             events |= EpollEvents.OneShot;
         }
 
+        if ((interest & Interest.Exclusive) != 0)
+        {
+            events = events & ~EpollEvents.RdHup | EpollEvents.Exclusive; // RDHUP is not allowed with EXCLUSIVE
+        }
+
         return events;
     }
 

@@ -2,7 +2,7 @@ namespace LinuxIoMux;
 
 /// <summary>
 /// What a registration waits for: <see cref="Readable"/>, <see cref="Writable"/>, <see cref="Priority"/> (at least
-/// one of them), optionally <see cref="EdgeTriggered"/> or <see cref="OneShot"/> (epoll only).
+/// one of them), optionally <see cref="EdgeTriggered"/>, <see cref="OneShot"/> or <see cref="Exclusive"/> (epoll only).
 /// </summary>
 /// <remarks>
 /// <para>At least one of <see cref="Readable"/>, <see cref="Writable"/> and <see cref="Priority"/> is required.
@@ -39,4 +39,12 @@ public enum Interest
 
     /// <summary>Report once, then stay disarmed until <see cref="Registration.Modify"/> (EPOLLONESHOT). Epoll backend only.</summary>
     OneShot = 16,
+
+    /// <summary>
+    /// When several epoll instances (several reactors) wait on the same descriptor, wake only one of them (or a few)
+    /// instead of all (EPOLLEXCLUSIVE, Linux 4.5): a listener shared by N loops without the thundering herd. Epoll
+    /// backend only; registration only (the kernel refuses it on modify, so such a registration cannot be modified:
+    /// dispose it and register again); not with <see cref="OneShot"/>; read hang-up is then not reported.
+    /// </summary>
+    Exclusive = 32,
 }

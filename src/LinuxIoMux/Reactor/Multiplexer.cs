@@ -25,7 +25,8 @@ public abstract class Multiplexer : IMultiplexer
     /// <inheritdoc/>
     public int Count => _registered.Count;
 
-    /// <summary>True when the backend implements <see cref="Interest.EdgeTriggered"/> and <see cref="Interest.OneShot"/> (epoll).</summary>
+    /// <summary>True when the backend implements <see cref="Interest.EdgeTriggered"/>, <see cref="Interest.OneShot"/>
+    /// and <see cref="Interest.Exclusive"/> (epoll).</summary>
     private protected virtual bool SupportsEpollModes => false;
 
     /// <summary>Creates the multiplexer for <paramref name="kind"/>.</summary>
@@ -67,9 +68,17 @@ public abstract class Multiplexer : IMultiplexer
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ValidateInterest(interest);
-        if (!_registered.ContainsKey(fd))
+        if (!_registered.TryGetValue(fd, out Registered current))
         {
             throw new ArgumentException($"fd {fd} is not registered with this {Kind} multiplexer.", nameof(fd));
+        }
+
+        if (((interest | current.Interest) & Interest.Exclusive) != 0)
+        {
+            // epoll_ctl(2): EPOLL_CTL_MOD with EPOLLEXCLUSIVE, or of an fd added with it, is EINVAL.
+            throw new ArgumentException(
+                $"fd {fd}: an Interest.Exclusive registration cannot be modified, nor can Modify add Exclusive (epoll_ctl: EINVAL). Remove it and Add it again.",
+                nameof(interest));
         }
 
         try
@@ -185,12 +194,12 @@ public abstract class Multiplexer : IMultiplexer
             throw new ArgumentException("An interest must include Readable, Writable or Priority.", nameof(interest));
         }
 
-        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.Priority | Interest.EdgeTriggered | Interest.OneShot)) != 0)
+        if ((interest & ~(Interest.Readable | Interest.Writable | Interest.Priority | Interest.EdgeTriggered | Interest.OneShot | Interest.Exclusive)) != 0)
         {
             throw new ArgumentException($"Unknown interest bits: {interest}.", nameof(interest));
         }
 
-        foreach (Interest epollOnly in (ReadOnlySpan<Interest>)[Interest.EdgeTriggered, Interest.OneShot])
+        foreach (Interest epollOnly in (ReadOnlySpan<Interest>)[Interest.EdgeTriggered, Interest.OneShot, Interest.Exclusive])
         {
             if ((interest & epollOnly) != 0 && !SupportsEpollModes)
             {
@@ -198,6 +207,12 @@ public abstract class Multiplexer : IMultiplexer
                     $"Interest.{epollOnly} needs the epoll backend: {Kind.ToString().ToLowerInvariant()}(2) reports every ready descriptor on every wait. " +
                     $"Use MultiplexerKind.Epoll, or register without {epollOnly}.");
             }
+        }
+
+        if ((interest & Interest.Exclusive) != 0 && (interest & Interest.OneShot) != 0)
+        {
+            // epoll_ctl(2): EPOLLEXCLUSIVE combined with EPOLLONESHOT is EINVAL.
+            throw new ArgumentException("Interest.Exclusive cannot be combined with Interest.OneShot (epoll_ctl: EINVAL).", nameof(interest));
         }
     }
 

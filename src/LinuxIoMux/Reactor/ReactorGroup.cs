@@ -12,7 +12,10 @@ namespace LinuxIoMux;
 /// <para>SO_REUSEPORT (Linux 3.9) hashes each new connection's 4-tuple to one of the listeners: the load is balanced
 /// statistically, not round-robin. A connection accepted by loop i lives on loop i for good: the callback receives
 /// that loop's <see cref="Reactor"/> and should register the socket there.</para>
-/// <para>Each listener gets its own <see cref="Acceptor"/> (so each survives EMFILE on its own). The threads are
+/// <para>With <see cref="ReactorGroupOptions.AcceptMode"/> = <see cref="AcceptMode.Exclusive"/> (epoll only) there is
+/// one listener instead, registered by every loop with EPOLLEXCLUSIVE (Linux 4.5), so a new connection wakes one idle
+/// loop rather than all of them; <see cref="ReactorGroupOptions.PinThreads"/> pins loop i to a CPU.</para>
+/// <para>Each loop gets its own <see cref="Acceptor"/> (so each survives EMFILE on its own). The threads are
 /// background threads named <c>reactor-0</c>, <c>reactor-1</c>, ... An exception that escapes a loop (a failing wait,
 /// or an <see cref="UnhandledException"/> subscriber that throws) ends only that loop's thread. Its acceptor and
 /// listener are then closed, so the kernel routes new connections to the live loops instead of queueing them where
@@ -37,6 +40,8 @@ public sealed class ReactorGroup : IDisposable
     private readonly Socket[] _listeners;
     private readonly Acceptor[] _acceptors;
     private readonly Thread[] _threads;
+    private readonly ReactorGroupOptions _options;
+    private readonly int[]? _cpus;
     private bool _started;
     private bool _disposed;
     private int _faultedLoopCount;
@@ -47,26 +52,58 @@ public sealed class ReactorGroup : IDisposable
     /// <param name="onAccepted">Called on loop i's thread with loop i's reactor and each socket it accepted.</param>
     /// <param name="loopCount">Number of loops; 0 means <see cref="Environment.ProcessorCount"/>.</param>
     public ReactorGroup(MultiplexerKind kind, IPEndPoint endpoint, Action<Reactor, Socket> onAccepted, int loopCount = 0)
+        : this(endpoint, onAccepted, new ReactorGroupOptions { Kind = kind, LoopCount = loopCount })
+    {
+    }
+
+    /// <summary>Creates the loops and their listener(s) as <paramref name="options"/> say (not yet accepting: call <see cref="Start"/>).</summary>
+    /// <param name="endpoint">Where to listen; port 0 picks a free port.</param>
+    /// <param name="onAccepted">Called on loop i's thread with loop i's reactor and each socket it accepted.</param>
+    /// <param name="options">Backend, loop count, <see cref="AcceptMode"/> and CPU pinning.</param>
+    /// <exception cref="ArgumentException"><see cref="AcceptMode.Exclusive"/> with a backend other than epoll, or an
+    /// unknown accept mode (checked before any socket is made).</exception>
+    public ReactorGroup(IPEndPoint endpoint, Action<Reactor, Socket> onAccepted, ReactorGroupOptions options)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(onAccepted);
-        ArgumentOutOfRangeException.ThrowIfNegative(loopCount);
-        int count = loopCount == 0 ? Environment.ProcessorCount : loopCount;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.LoopCount, nameof(options));
+        if (!Enum.IsDefined(options.AcceptMode))
+        {
+            throw new ArgumentException($"Unknown accept mode {options.AcceptMode}.", nameof(options));
+        }
+
+        bool exclusive = options.AcceptMode == AcceptMode.Exclusive;
+        if (exclusive && options.Kind != MultiplexerKind.Epoll)
+        {
+            throw new ArgumentException(
+                $"AcceptMode.Exclusive needs the epoll backend (EPOLLEXCLUSIVE); {options.Kind} would wake every loop. Use AcceptMode.ReusePort.",
+                nameof(options));
+        }
+
+        _options = options;
+        _cpus = options.PinThreads ? CpuAffinity.Allowed() : null;
+        int count = options.LoopCount == 0 ? Environment.ProcessorCount : options.LoopCount;
         _reactors = new Reactor[count];
-        _listeners = new Socket[count];
+        _listeners = new Socket[exclusive ? 1 : count]; // Exclusive: one listener, shared by every loop
         _acceptors = new Acceptor[count];
         _threads = new Thread[count];
+        Interest interest = exclusive ? Interest.Readable | Interest.Exclusive : Interest.Readable;
         try
         {
             IPEndPoint bindTo = endpoint;
             for (int i = 0; i < count; i++)
             {
-                _reactors[i] = new Reactor(kind);
+                _reactors[i] = new Reactor(options.Kind);
                 _reactors[i].UnhandledException += Forward;
-                _listeners[i] = Listen(bindTo);
-                bindTo = (IPEndPoint)_listeners[i].LocalEndPoint!; // port 0 resolved by the first bind
+                if (i < _listeners.Length)
+                {
+                    _listeners[i] = Listen(bindTo, reusePort: !exclusive);
+                    bindTo = (IPEndPoint)_listeners[i].LocalEndPoint!; // port 0 resolved by the first bind
+                }
+
                 Reactor reactor = _reactors[i];
-                _acceptors[i] = new Acceptor(reactor, _listeners[i], socket => onAccepted(reactor, socket));
+                _acceptors[i] = new Acceptor(reactor, ListenerOf(i), socket => onAccepted(reactor, socket), interest);
                 int index = i;
                 _threads[i] = new Thread(() => RunLoop(index)) { IsBackground = true, Name = $"reactor-{i}" };
             }
@@ -85,6 +122,9 @@ public sealed class ReactorGroup : IDisposable
     /// false: the loop goes on), and for one that ended a loop (IsTerminating true: that loop's listener is closed).
     /// </summary>
     public event UnhandledExceptionEventHandler? UnhandledException;
+
+    /// <summary>How connections reach the loops.</summary>
+    public AcceptMode AcceptMode => _options.AcceptMode;
 
     /// <summary>The address all the listeners share (with the port chosen when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint { get; }
@@ -152,13 +192,17 @@ public sealed class ReactorGroup : IDisposable
         DisposeResources();
     }
 
-    private static Socket Listen(IPEndPoint endpoint)
+    private static Socket Listen(IPEndPoint endpoint, bool reusePort)
     {
         var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            if (reusePort)
+            {
+                listener.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            }
+
             listener.Bind(endpoint);
             listener.Listen(); // backlog: SOMAXCONN as the kernel clamps it (net.core.somaxconn)
             return listener;
@@ -170,19 +214,32 @@ public sealed class ReactorGroup : IDisposable
         }
     }
 
+    /// <summary>Loop i's listener: its own (ReusePort), or the one they all share (Exclusive).</summary>
+    private Socket ListenerOf(int index) => _listeners[_listeners.Length == 1 ? 0 : index];
+
     private void RunLoop(int index)
     {
         Reactor reactor = _reactors[index];
         try
         {
+            if (_cpus is { Length: > 0 })
+            {
+                CpuAffinity.PinCurrentThread(_cpus[index % _cpus.Length]); // a failure ends this loop, reported below
+            }
+
             reactor.Run();
         }
         catch (Exception exception)
         {
             // Nobody accepts on this listener any more: close it first, so the kernel stops routing connections into a
-            // backlog that would never be served. The loop has returned, so this thread may dispose its acceptor.
+            // backlog that would never be served. The loop has returned, so this thread may dispose its acceptor. A
+            // shared (Exclusive) listener stays open: unregistered from this loop, it wakes only the live ones.
             _acceptors[index].Dispose();
-            _listeners[index].Dispose();
+            if (_options.AcceptMode == AcceptMode.ReusePort)
+            {
+                _listeners[index].Dispose();
+            }
+
             Interlocked.Increment(ref _faultedLoopCount);
             ReportLoopEnded(reactor, exception);
         }
@@ -215,11 +272,19 @@ public sealed class ReactorGroup : IDisposable
 
     private void DisposeResources()
     {
-        for (int i = 0; i < _reactors.Length; i++)
+        foreach (Acceptor? acceptor in _acceptors)
         {
-            _acceptors[i]?.Dispose();
-            _listeners[i]?.Dispose();
-            _reactors[i]?.Dispose();
+            acceptor?.Dispose();
+        }
+
+        foreach (Socket? listener in _listeners)
+        {
+            listener?.Dispose();
+        }
+
+        foreach (Reactor? reactor in _reactors)
+        {
+            reactor?.Dispose();
         }
     }
 }

@@ -42,7 +42,37 @@ public static unsafe class Select
     public static int Wait(ref FdSet read, ref FdSet write, ref FdSet except, int timeoutMilliseconds) =>
         WaitCore(ref read, ref write, ref except, WaitDeadline.StartMilliseconds(timeoutMilliseconds, nameof(timeoutMilliseconds)));
 
-    private static int WaitCore(ref FdSet read, ref FdSet write, ref FdSet except, in WaitDeadline deadline)
+    /// <summary>
+    /// As <see cref="Wait(ref FdSet, ref FdSet, ref FdSet, TimeSpan)"/>, with <paramref name="mask"/> as the thread's
+    /// signal mask for the duration of the wait (pselect(2), the pselect6 system call; nanosecond timeout).
+    /// </summary>
+    /// <remarks>An interrupted wait is retried with the time left, as every wait here is; see
+    /// <see cref="EpollHandle.Wait(Span{EpollEvent}, int, in SignalSet)"/> for the pattern.</remarks>
+    /// <param name="read">Descriptors to check for reading; on return, those ready to read.</param>
+    /// <param name="write">Descriptors to check for writing; on return, those ready to write.</param>
+    /// <param name="except">Descriptors to check for exceptional conditions.</param>
+    /// <param name="timeout"><see cref="Timeout.InfiniteTimeSpan"/> waits forever; at most int.MaxValue ms.</param>
+    /// <param name="mask">The signals blocked during the wait (replaces, not adds to, the thread's mask).</param>
+    public static int Wait(ref FdSet read, ref FdSet write, ref FdSet except, TimeSpan timeout, in SignalSet mask)
+    {
+        SignalSet local = mask; // on this frame: the kernel reads it during the whole wait
+        return WaitCore(ref read, ref write, ref except, WaitDeadline.StartTimeSpan(timeout, nameof(timeout)), &local);
+    }
+
+    /// <inheritdoc cref="Wait(ref FdSet, ref FdSet, ref FdSet, TimeSpan, in SignalSet)"/>
+    /// <param name="read">Descriptors to check for reading; on return, those ready to read.</param>
+    /// <param name="write">Descriptors to check for writing; on return, those ready to write.</param>
+    /// <param name="except">Descriptors to check for exceptional conditions.</param>
+    /// <param name="timeoutMilliseconds">-1 waits forever; 0 returns at once.</param>
+    /// <param name="mask">The signals blocked during the wait (replaces, not adds to, the thread's mask).</param>
+    public static int Wait(ref FdSet read, ref FdSet write, ref FdSet except, int timeoutMilliseconds, in SignalSet mask)
+    {
+        SignalSet local = mask;
+        return WaitCore(ref read, ref write, ref except, WaitDeadline.StartMilliseconds(timeoutMilliseconds, nameof(timeoutMilliseconds)), &local);
+    }
+
+    /// <summary>The one wait loop: select, or pselect when <paramref name="mask"/> is not null (null: the thread's own mask).</summary>
+    private static int WaitCore(ref FdSet read, ref FdSet write, ref FdSet except, in WaitDeadline deadline, SignalSet* mask = null)
     {
         int nfds = Math.Max(read.HighestFd, Math.Max(write.HighestFd, except.HighestFd)) + 1;
         fixed (FdSet* readPointer = &read)
@@ -53,8 +83,18 @@ public static unsafe class Select
             {
                 // SAFETY: the three sets are pinned 128-byte fd_sets and nfds <= FD_SETSIZE, so the kernel reads and
                 // writes only inside them; timeval lives on this frame for the call.
-                Timeval timeout = Timeval.FromTicks(deadline.RemainingTicks());
-                int ready = LibC.select(nfds, readPointer, writePointer, exceptPointer, deadline.IsInfinite ? null : &timeout);
+                int ready;
+                if (mask is null)
+                {
+                    Timeval timeout = Timeval.FromTicks(deadline.RemainingTicks());
+                    ready = LibC.select(nfds, readPointer, writePointer, exceptPointer, deadline.IsInfinite ? null : &timeout);
+                }
+                else
+                {
+                    Timespec timeout = Timespec.FromTicks(deadline.RemainingTicks());
+                    ready = LibC.pselect(nfds, readPointer, writePointer, exceptPointer, deadline.IsInfinite ? null : &timeout, mask);
+                }
+
                 if (ready >= 0)
                 {
                     return ready;
@@ -63,7 +103,7 @@ public static unsafe class Select
                 var errno = (Errno)Marshal.GetLastPInvokeError();
                 if (errno != Errno.EINTR)
                 {
-                    throw new UnixException(errno, $"select(nfds={nfds})");
+                    throw new UnixException(errno, $"{(mask is null ? "select" : "pselect6")}(nfds={nfds})");
                 }
 
                 InterruptCounter.Increment();

@@ -12,7 +12,7 @@ namespace LinuxIoMux.Tests.Docs;
 /// Every block must appear here whole and in order (DocsCodeBlocksTests checks it): when you change a page, change its
 /// block here too. Each block is the body of one private method, so names do not clash between blocks.
 /// </summary>
-public class DocsExamplesTests
+public partial class DocsExamplesTests
 {
     // ---------------------------------------------------------------- docs/getting-started.md
 
@@ -430,7 +430,7 @@ public class DocsExamplesTests
         Assert.Equal(["Readable: 5 bytes"], lines);
 
         lines = Capture(Reactor_Timers);
-        Assert.Equal(["True", "10 ms, 20 ms", "0"], lines);
+        Assert.Equal(["True", "10 ms, 200 ms", "0"], lines);
 
         lines = Capture(Reactor_HandlerExceptions);
         Assert.Equal(["reported: boom", "the loop goes on"], lines);
@@ -471,14 +471,14 @@ public class DocsExamplesTests
     {
         using var reactor = new Reactor(MultiplexerKind.Poll);
         var fired = new List<string>();
-        reactor.Schedule(TimeSpan.FromMilliseconds(20), () => fired.Add("20 ms"));
+        reactor.Schedule(TimeSpan.FromMilliseconds(200), () => fired.Add("200 ms"));
         reactor.Schedule(TimeSpan.FromMilliseconds(10), () => fired.Add("10 ms"));
         ReactorTimer cancelled = reactor.Schedule(TimeSpan.FromMilliseconds(5), () => fired.Add("never"));
         Console.WriteLine(cancelled.Cancel());                      // True: it had not started
-        reactor.Schedule(TimeSpan.FromMilliseconds(30), reactor.Stop);
+        reactor.Schedule(TimeSpan.FromMilliseconds(300), reactor.Stop);
 
         reactor.Run();                                              // each wait ends when the next timer is due
-        Console.WriteLine(string.Join(", ", fired));                // 10 ms, 20 ms
+        Console.WriteLine(string.Join(", ", fired));                // 10 ms, 200 ms
         Console.WriteLine(reactor.RunOnce(TimeSpan.Zero));          // 0: no callbacks left to run
     }
 

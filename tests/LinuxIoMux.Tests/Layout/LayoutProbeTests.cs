@@ -67,6 +67,23 @@ public unsafe class LayoutProbeTests
         ["sizeof(nfds_t)"] = (ulong)sizeof(nuint), // LibC.poll/ppoll declare nfds as nuint
         ["sizeof(struct rlimit)"] = (ulong)Unsafe.SizeOf<Rlimit>(),
         ["offsetof(struct rlimit,rlim_max)"] = (ulong)Marshal.OffsetOf<Rlimit>(nameof(Rlimit.Maximum)),
+        ["sizeof(sigset_t)"] = (ulong)(LibC._SIGSET_NWORDS * sizeof(ulong)), // the buffer ThreadSignalMask widens into
+        ["_NSIG"] = (ulong)(Unsafe.SizeOf<SignalSet>() * 8 + 1), // glibc: highest signal + 1; SignalSet holds one bit each
+        ["sizeof(struct signalfd_siginfo)"] = (ulong)Unsafe.SizeOf<SignalInfo>(),
+        ["offsetof(struct signalfd_siginfo,ssi_signo)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_signal"),
+        ["offsetof(struct signalfd_siginfo,ssi_errno)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_errno"),
+        ["offsetof(struct signalfd_siginfo,ssi_code)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_code"),
+        ["offsetof(struct signalfd_siginfo,ssi_pid)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_pid"),
+        ["offsetof(struct signalfd_siginfo,ssi_uid)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_uid"),
+        ["offsetof(struct signalfd_siginfo,ssi_status)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_status"),
+        ["offsetof(struct signalfd_siginfo,ssi_int)"] = (ulong)Marshal.OffsetOf<SignalInfo>("_value"),
+        ["sizeof(struct epoll_params)"] = (ulong)Unsafe.SizeOf<EpollParams>(),
+        ["offsetof(struct epoll_params,busy_poll_budget)"] = (ulong)Marshal.OffsetOf<EpollParams>(nameof(EpollParams.BusyPollBudget)),
+        ["offsetof(struct epoll_params,prefer_busy_poll)"] = (ulong)Marshal.OffsetOf<EpollParams>(nameof(EpollParams.PreferBusyPoll)),
+        ["EPIOCSPARAMS"] = EpollParams.EPIOCSPARAMS, // uint constants of EpollParams, not LibC ints
+        ["EPIOCGPARAMS"] = EpollParams.EPIOCGPARAMS,
+        ["sizeof(struct itimerspec)"] = (ulong)Unsafe.SizeOf<Itimerspec>(),
+        ["offsetof(struct itimerspec,it_value)"] = (ulong)Marshal.OffsetOf<Itimerspec>(nameof(Itimerspec.Value)),
         ["RLIM_INFINITY"] = LibC.RLIM_INFINITY, // the one 64-bit constant, so not among the int constants below
     };
 
@@ -148,6 +165,24 @@ public unsafe class LayoutProbeTests
     }
 
     [Fact]
+    public void Every_UnixSignal_member_has_its_C_number()
+    {
+        // The member names are the C names, so no table: a new member without a CONSTANT line makes Value throw.
+        foreach (UnixSignal member in Enum.GetValues<UnixSignal>())
+        {
+            Assert.True(NativeLayoutProbe.Value(member.ToString()) == (ulong)member, $"UnixSignal.{member}: C says {NativeLayoutProbe.Value(member.ToString())}, C# says {(int)member}");
+        }
+    }
+
+    [Fact]
+    public void Every_TimerClock_member_is_its_clockid()
+    {
+        Assert.True(NativeLayoutProbe.Value("CLOCK_MONOTONIC") == (ulong)TimerClock.Monotonic, "TimerClock.Monotonic is not CLOCK_MONOTONIC");
+        Assert.True(NativeLayoutProbe.Value("CLOCK_BOOTTIME") == (ulong)TimerClock.BootTime, "TimerClock.BootTime is not CLOCK_BOOTTIME");
+        Assert.Equal(2, Enum.GetValues<TimerClock>().Length); // a new clock needs its line above
+    }
+
+    [Fact]
     public void Every_line_the_probe_prints_is_checked()
     {
         var checkedLines = new HashSet<string>(ManagedLayout().Keys);
@@ -155,6 +190,7 @@ public unsafe class LayoutProbeTests
         checkedLines.UnionWith(s_epollNames.Values);
         checkedLines.UnionWith(s_pollNames.Values);
         checkedLines.Add("FD_SETSIZE"); // also FdSet.Capacity, see Fd_set_size_matches_FD_SETSIZE
+        checkedLines.UnionWith(Enum.GetNames<UnixSignal>());
 
         Assert.NotEmpty(NativeLayoutProbe.Lines);
         var unchecked_ = NativeLayoutProbe.Lines.Select(line => line.Key).Where(name => !checkedLines.Contains(name)).ToList();

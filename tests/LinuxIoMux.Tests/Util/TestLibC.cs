@@ -41,6 +41,16 @@ internal static unsafe partial class TestLibC
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static partial int kill(int pid, int signal);
 
+    [LibraryImport(Library, EntryPoint = "getuid")]
+    public static partial uint getuid();
+
+    /// <summary>
+    /// sigpending(2): the signals pending for the calling thread or the process. <paramref name="set"/> points at a
+    /// glibc-sized sigset_t (16 unsigned longs); the first holds signals 1..64.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "sigpending", SetLastError = true)]
+    public static partial int sigpending(ulong* set);
+
     [LibraryImport(Library, EntryPoint = "sysconf")]
     public static partial long sysconf(int name);
 }
