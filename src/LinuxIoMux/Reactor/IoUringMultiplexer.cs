@@ -263,9 +263,24 @@ public sealed unsafe class IoUringMultiplexer : Multiplexer
     {
         int written = 0;
         uint read = 0;
-        IoUringCqe* cqe;
-        while (written < events.Length && (cqe = _ring.PeekCompletion(read)) != null)
+        while (written < events.Length)
         {
+            IoUringCqe* cqe = _ring.PeekCompletion(read);
+            if (cqe == null)
+            {
+                if (!_ring.HasOverflowedCompletions)
+                {
+                    break;
+                }
+
+                // The CQ is drained but the kernel holds more on its overflow list: hand back what was read and let
+                // a non-waiting enter move them in, so one wait reports every ready descriptor, as epoll would.
+                _ring.AdvanceCompletions(read);
+                read = 0;
+                FlushOverflow();
+                continue;
+            }
+
             read++;
             ulong userData = cqe->UserData;
             if ((userData & RemoveTag) != 0)
@@ -302,6 +317,15 @@ public sealed unsafe class IoUringMultiplexer : Multiplexer
         _ring.AdvanceCompletions(read);
         RecoverDroppedCompletions();
         return written;
+    }
+
+    private void FlushOverflow()
+    {
+        int result = _ring.Enter(0, LibC.IORING_ENTER_GETEVENTS, null);
+        if (result < 0 && (Errno)(-result) is not (Errno.EINTR or Errno.EAGAIN or (Errno)16 /* EBUSY */))
+        {
+            throw new UnixException((Errno)(-result), $"io_uring_enter(fd={_ring.Fd}, GETEVENTS)");
+        }
     }
 
     /// <summary>

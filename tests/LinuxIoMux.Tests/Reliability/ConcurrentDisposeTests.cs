@@ -13,12 +13,14 @@ public class ConcurrentDisposeTests
 {
     private static readonly TimeSpan HangDetector = TimeSpan.FromSeconds(30);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(MultiplexerKind.Epoll)]
     [InlineData(MultiplexerKind.Poll)]
     [InlineData(MultiplexerKind.Select)]
+    [InlineData(MultiplexerKind.IoUring)]
     public void A_multiplexer_disposed_while_another_thread_waits_lets_the_wait_finish_and_leaks_nothing(MultiplexerKind kind)
     {
+        SkipUnlessAvailable(kind);
         int baseline = EpollFdSnapshot.Baseline();
         Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
         int cycles = ReliabilityRun.Pick(20, 500);
@@ -63,12 +65,14 @@ public class ConcurrentDisposeTests
         EpollFdSnapshot.AssertCountReturnsTo(baseline, snapshot);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(MultiplexerKind.Epoll)]
     [InlineData(MultiplexerKind.Poll)]
     [InlineData(MultiplexerKind.Select)]
+    [InlineData(MultiplexerKind.IoUring)]
     public void Disposing_a_registration_or_the_reactor_from_another_thread_during_a_wait_is_refused_and_Post_does_it(MultiplexerKind kind)
     {
+        SkipUnlessAvailable(kind);
         int baseline = EpollFdSnapshot.Baseline();
         Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
         var (a, b) = SocketPair.Create();
@@ -127,5 +131,13 @@ public class ConcurrentDisposeTests
             done.Set();
         });
         Assert.True(done.Wait(HangDetector), "hang detector: a posted action never ran");
+    }
+
+    private static void SkipUnlessAvailable(MultiplexerKind kind)
+    {
+        if (kind == MultiplexerKind.IoUring)
+        {
+            IoUringSupport.SkipUnlessAvailable();
+        }
     }
 }
