@@ -21,6 +21,7 @@ public partial class DocsCodeBlocksTests
         "choosing.md",
         "errors.md",
         "containers.md",
+        "io_uring.md",
     ];
 
     public static TheoryData<string> PagesWithExamples => new(Pages);
