@@ -5,11 +5,14 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <poll.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/select.h>
@@ -74,6 +77,36 @@ int main(void)
     OFFSET(struct itimerspec, it_value);
     SIZE(struct rlimit);
     OFFSET(struct rlimit, rlim_max);
+
+    SIZE(struct io_uring_params);
+    OFFSET(struct io_uring_params, cq_entries);
+    OFFSET(struct io_uring_params, flags);
+    OFFSET(struct io_uring_params, features);
+    OFFSET(struct io_uring_params, sq_off);
+    OFFSET(struct io_uring_params, cq_off);
+    SIZE(struct io_sqring_offsets);
+    OFFSET(struct io_sqring_offsets, tail);
+    OFFSET(struct io_sqring_offsets, ring_mask);
+    OFFSET(struct io_sqring_offsets, flags);
+    OFFSET(struct io_sqring_offsets, array);
+    SIZE(struct io_cqring_offsets);
+    OFFSET(struct io_cqring_offsets, tail);
+    OFFSET(struct io_cqring_offsets, ring_mask);
+    OFFSET(struct io_cqring_offsets, overflow);
+    OFFSET(struct io_cqring_offsets, cqes);
+    SIZE(struct io_uring_sqe);
+    OFFSET(struct io_uring_sqe, flags);
+    OFFSET(struct io_uring_sqe, fd);
+    OFFSET(struct io_uring_sqe, addr);
+    OFFSET(struct io_uring_sqe, len);
+    OFFSET(struct io_uring_sqe, poll32_events);
+    OFFSET(struct io_uring_sqe, user_data);
+    SIZE(struct io_uring_cqe);
+    OFFSET(struct io_uring_cqe, res);
+    OFFSET(struct io_uring_cqe, flags);
+    SIZE(struct io_uring_getevents_arg);
+    OFFSET(struct io_uring_getevents_arg, sigmask_sz);
+    OFFSET(struct io_uring_getevents_arg, ts);
 
     CONSTANT(FD_SETSIZE);
 
@@ -145,6 +178,28 @@ int main(void)
     CONSTANT(TFD_CLOEXEC);
     CONSTANT(TFD_TIMER_ABSTIME);
     CONSTANT(CPU_SETSIZE);
+    CONSTANT(SYS_io_uring_setup);
+    CONSTANT(SYS_io_uring_enter);
+    CONSTANT(IORING_SETUP_CQSIZE);
+    CONSTANT(IORING_SETUP_CLAMP);
+    CONSTANT(IORING_SETUP_SUBMIT_ALL);
+    CONSTANT(IORING_FEAT_SINGLE_MMAP);
+    CONSTANT(IORING_FEAT_NODROP);
+    CONSTANT(IORING_FEAT_EXT_ARG);
+    CONSTANT(IORING_ENTER_GETEVENTS);
+    CONSTANT(IORING_ENTER_EXT_ARG);
+    CONSTANT(IORING_SQ_CQ_OVERFLOW);
+    CONSTANT(IORING_OP_NOP);
+    CONSTANT(IORING_OP_POLL_ADD);
+    CONSTANT(IORING_OP_POLL_REMOVE);
+    CONSTANT(IORING_POLL_ADD_MULTI);
+    CONSTANT(IORING_OFF_SQ_RING);
+    CONSTANT(IORING_OFF_CQ_RING);
+    CONSTANT(IORING_OFF_SQES);
+    CONSTANT(PROT_READ);
+    CONSTANT(PROT_WRITE);
+    CONSTANT(MAP_SHARED);
+    CONSTANT(MAP_POPULATE);
     printf("RLIM_INFINITY %llu\n", (unsigned long long)RLIM_INFINITY);
     return 0;
 }

@@ -2,7 +2,7 @@ using LinuxIoMux.Samples;
 using LinuxIoMux.Samples.EchoServer;
 
 // A TCP echo server: one reactor per core (ReactorGroup), each with its own SO_REUSEPORT listener on the port.
-//   dotnet run -c Release --project samples/EchoServer -- --backend epoll|poll|select --port 7000 [--loops N]
+//   dotnet run -c Release --project samples/EchoServer -- --backend epoll|poll|select|io_uring --port 7000 [--loops N]
 // Stops cleanly on Ctrl+C (SIGINT) or SIGTERM: loops stopped, connections and listeners closed, exit code 0.
 
 const string Description = """

@@ -3,7 +3,7 @@ using LinuxIoMux.Samples.HttpPlaintext.Protocol;
 
 // The TechEmpower plaintext test on the LinuxIoMux reactor: GET /plaintext -> "Hello, World!", HTTP/1.1 keep-alive
 // and pipelining, enough for wrk.
-//   dotnet run -c Release --project samples/HttpPlaintext -- --backend epoll|poll|select --port 8080
+//   dotnet run -c Release --project samples/HttpPlaintext -- --backend epoll|poll|select|io_uring --port 8080
 
 const string Description = """
     HttpPlaintext: GET /plaintext answers "Hello, World!" (HTTP/1.1, keep-alive, pipelining); other paths 404.

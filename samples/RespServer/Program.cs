@@ -3,7 +3,7 @@ using LinuxIoMux.Samples.RespServer.Protocol;
 using LinuxIoMux.Samples.RespServer.Storage;
 
 // A Redis-protocol server on the LinuxIoMux reactor: enough RESP2 for redis-cli and redis-benchmark.
-//   dotnet run -c Release --project samples/RespServer -- --backend epoll|poll|select --port 6380
+//   dotnet run -c Release --project samples/RespServer -- --backend epoll|poll|select|io_uring --port 6380
 // One loop by default, like redis-server itself, so a comparison with it is one thread against one thread.
 
 const string Description = """

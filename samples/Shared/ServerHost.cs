@@ -16,11 +16,23 @@ internal static class ServerHost
     internal static int Run(string name, ServerOptions options, Func<IRequestProcessor> createProcessor)
     {
         var loops = new ConcurrentDictionary<Reactor, (IRequestProcessor Processor, ConnectionSweeper Sweeper)>();
-        using var group = new ReactorGroup(options.Endpoint, (reactor, socket) =>
+        ReactorGroup group;
+        try
         {
-            var loop = loops.GetOrAdd(reactor, r => (createProcessor(), new ConnectionSweeper(r, options.RequestTimeout)));
-            _ = new ProtocolConnection(reactor, socket, loop.Processor, loop.Sweeper);
-        }, new ReactorGroupOptions { Kind = options.Backend, LoopCount = options.Loops, AcceptMode = options.AcceptMode, PinThreads = options.PinThreads });
+            group = new ReactorGroup(options.Endpoint, (reactor, socket) =>
+            {
+                var loop = loops.GetOrAdd(reactor, r => (createProcessor(), new ConnectionSweeper(r, options.RequestTimeout)));
+                _ = new ProtocolConnection(reactor, socket, loop.Processor, loop.Sweeper);
+            }, new ReactorGroupOptions { Kind = options.Backend, LoopCount = options.Loops, AcceptMode = options.AcceptMode, PinThreads = options.PinThreads });
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            // io_uring disabled, blocked or missing here: the message says which and what to do; not a crash.
+            Console.Error.WriteLine($"{name}: {e.Message}");
+            return 1;
+        }
+
+        using var owned = group;
         group.UnhandledException += (_, e) => Console.Error.WriteLine($"{name}: {((Exception)e.ExceptionObject).Message}");
 
         using var stop = new ManualResetEventSlim();
@@ -34,7 +46,7 @@ internal static class ServerHost
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         group.Start();
-        Console.WriteLine($"{name}: {options.Backend.ToString().ToLowerInvariant()}, {options.Loops} loop(s), accept {options.AcceptMode}{(options.PinThreads ? ", pinned" : "")}, listening on {group.LocalEndPoint} (Ctrl+C to stop)");
+        Console.WriteLine($"{name}: {(options.Backend == MultiplexerKind.IoUring ? "io_uring" : options.Backend.ToString().ToLowerInvariant())}, {options.Loops} loop(s), accept {options.AcceptMode}{(options.PinThreads ? ", pinned" : "")}, listening on {group.LocalEndPoint} (Ctrl+C to stop)");
         stop.Wait();
 
         Console.WriteLine($"{name}: stopping");

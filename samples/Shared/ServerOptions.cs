@@ -29,9 +29,11 @@ internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoin
     {
         var backend = new Option<MultiplexerKind>("--backend")
         {
-            Description = "the multiplexer each loop waits with; select only handles descriptors below 1024 "
-                + "(connections beyond that are refused with a message)",
+            Description = "the multiplexer each loop waits with: epoll, poll, select or io_uring; select only handles "
+                + "descriptors below 1024 (connections beyond that are refused with a message); io_uring needs Linux 5.11 "
+                + "and a container profile that allows it (the server says so and exits 1 otherwise)",
             DefaultValueFactory = _ => MultiplexerKind.Epoll,
+            CustomParser = result => Parsed(result, TryParseBackend(Single(result), out MultiplexerKind kind), kind, "epoll, poll, select or io_uring"),
         };
         var address = new Option<IPAddress>("--address")
         {
@@ -97,6 +99,18 @@ internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoin
 
         exitCode = parsed.Invoke(); // builds the options above, or prints --help / --version
         return options;
+    }
+
+    /// <summary>The enum's names in any case, plus io_uring, the kernel's own spelling.</summary>
+    internal static bool TryParseBackend(string text, out MultiplexerKind kind)
+    {
+        if (string.Equals(text, "io_uring", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = MultiplexerKind.IoUring;
+            return true;
+        }
+
+        return Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(text, out _);
     }
 
     private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;

@@ -18,7 +18,7 @@ internal static class CostModel
     {
         double reads = active + writes;
         double waits = reads / active;
-        double scan = kind == MultiplexerKind.Epoll ? 0 : waits * n * MicrosecondsPerScannedFd;
+        double scan = kind is MultiplexerKind.Epoll or MultiplexerKind.IoUring ? 0 : waits * n * MicrosecondsPerScannedFd;
         double run = reads * MicrosecondsPerRead + scan;
         double setup = n * 2 * MicrosecondsPerDescriptorOpened;
         return ((runs + 1) * run + setup) / 1e6 + (native ? NativeStartSeconds : 0.001);

@@ -106,6 +106,7 @@ internal static class ChartWriter
         {
             MultiplexerKind.Select => Colors.DarkOrange,
             MultiplexerKind.Poll => Colors.SteelBlue,
+            MultiplexerKind.IoUring => Colors.MediumPurple,
             _ => Colors.ForestGreen,
         };
         (line.LinePattern, line.MarkerShape) = layer switch

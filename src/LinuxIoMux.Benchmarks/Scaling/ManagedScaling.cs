@@ -18,13 +18,20 @@ internal static class ManagedScaling
                 $"n/a (FD_SETSIZE: highest watched fd {chain.HighestWatchedFd()} >= {FdSet.Capacity})");
         }
 
+        if (!Multiplexer.IsSupported(backend.Kind))
+        {
+            return ScalingResult.Skipped(backend, transport, n, active, "n/a (io_uring is disabled or blocked here)");
+        }
+
         using IChainWaiter waiter = backend.Layer == BackendLayer.Reactor
             ? new ReactorChainWaiter(chain, backend.Kind)
             : backend.Kind switch
             {
                 MultiplexerKind.Epoll => new EpollChainWaiter(chain),
                 MultiplexerKind.Poll => new PollChainWaiter(chain),
-                _ => new SelectChainWaiter(chain),
+                MultiplexerKind.IoUring => new IoUringChainWaiter(chain),
+                MultiplexerKind.Select => new SelectChainWaiter(chain),
+                _ => throw new ArgumentOutOfRangeException(nameof(backend), backend.Kind, "no bare waiter for this kind"),
             };
 
         RunOnce(chain, waiter, active, writes);

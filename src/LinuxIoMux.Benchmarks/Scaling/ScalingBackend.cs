@@ -6,22 +6,25 @@ namespace LinuxIoMux.Benchmarks.Scaling;
 /// <param name="Layer">Bare wrapper, the reactor, or the C program.</param>
 internal sealed record ScalingBackend(string Name, MultiplexerKind Kind, BackendLayer Layer)
 {
-    /// <summary>The nine columns in table order: wrappers, reactor, C; select, poll, epoll within each.</summary>
+    /// <summary>The eleven columns in table order: wrappers, reactor, C; select, poll, epoll, io_uring within each
+    /// (io_uring has no C column yet).</summary>
     internal static IReadOnlyList<ScalingBackend> All { get; } =
     [
         new("select", MultiplexerKind.Select, BackendLayer.Wrapper),
         new("poll", MultiplexerKind.Poll, BackendLayer.Wrapper),
         new("epoll", MultiplexerKind.Epoll, BackendLayer.Wrapper),
+        new("io_uring", MultiplexerKind.IoUring, BackendLayer.Wrapper),
         new("reactor-select", MultiplexerKind.Select, BackendLayer.Reactor),
         new("reactor-poll", MultiplexerKind.Poll, BackendLayer.Reactor),
         new("reactor-epoll", MultiplexerKind.Epoll, BackendLayer.Reactor),
+        new("reactor-io_uring", MultiplexerKind.IoUring, BackendLayer.Reactor),
         new("C select", MultiplexerKind.Select, BackendLayer.Native),
         new("C poll", MultiplexerKind.Poll, BackendLayer.Native),
         new("C epoll", MultiplexerKind.Epoll, BackendLayer.Native),
     ];
 
-    /// <summary>The system call's name as the C program takes it: select, poll or epoll.</summary>
-    internal string SyscallName => Kind.ToString().ToLowerInvariant();
+    /// <summary>The system call's name as the C program takes it: select, poll, epoll (or io_uring).</summary>
+    internal string SyscallName => Kind == MultiplexerKind.IoUring ? "io_uring" : Kind.ToString().ToLowerInvariant();
 }
 
 /// <summary>Where a backend's wait loop lives.</summary>

@@ -30,13 +30,29 @@ public abstract class Multiplexer : IMultiplexer
     private protected virtual bool SupportsEpollModes => false;
 
     /// <summary>Creates the multiplexer for <paramref name="kind"/>.</summary>
-    /// <exception cref="UnixException">The backend's own descriptor (the epoll fd) could not be created.</exception>
+    /// <exception cref="UnixException">The backend's own descriptor (the epoll fd, the io_uring fd) could not be created.</exception>
+    /// <exception cref="PlatformNotSupportedException"><see cref="MultiplexerKind.IoUring"/> where io_uring is disabled,
+    /// blocked or missing (see <see cref="IsSupported"/>); the message says which and what to do.</exception>
     public static Multiplexer Create(MultiplexerKind kind) => kind switch
     {
         MultiplexerKind.Epoll => new EpollMultiplexer(),
         MultiplexerKind.Poll => new PollMultiplexer(),
         MultiplexerKind.Select => new SelectMultiplexer(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Epoll, Poll or Select."),
+        MultiplexerKind.IoUring => new IoUringMultiplexer(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Epoll, Poll, Select or IoUring."),
+    };
+
+    /// <summary>
+    /// True when <see cref="Create"/> can make a <paramref name="kind"/> multiplexer in this process. Always true for
+    /// epoll, poll and select; for io_uring, false where kernel.io_uring_disabled, a seccomp filter (Docker's default
+    /// profile) or the kernel (older than 5.11, or without io_uring) prevents it. Found by creating a small ring once.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An unknown <paramref name="kind"/>.</exception>
+    public static bool IsSupported(MultiplexerKind kind) => kind switch
+    {
+        MultiplexerKind.Epoll or MultiplexerKind.Poll or MultiplexerKind.Select => true,
+        MultiplexerKind.IoUring => IoUring.IoUringAvailability.IsSupported,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected Epoll, Poll, Select or IoUring."),
     };
 
     /// <inheritdoc/>
@@ -187,6 +203,14 @@ public abstract class Multiplexer : IMultiplexer
         ValidateFdForBackend(fd);
     }
 
+    /// <summary>The system call behind <see cref="Kind"/>, as the man pages name it, for messages.</summary>
+    private string SyscallName => Kind switch
+    {
+        MultiplexerKind.IoUring => "io_uring(7)",
+        MultiplexerKind.Epoll => "epoll(7)",
+        _ => Kind.ToString().ToLowerInvariant() + "(2)",
+    };
+
     private void ValidateInterest(Interest interest)
     {
         if ((interest & (Interest.Readable | Interest.Writable | Interest.Priority)) == 0)
@@ -204,7 +228,7 @@ public abstract class Multiplexer : IMultiplexer
             if ((interest & epollOnly) != 0 && !SupportsEpollModes)
             {
                 throw new NotSupportedException(
-                    $"Interest.{epollOnly} needs the epoll backend: {Kind.ToString().ToLowerInvariant()}(2) reports every ready descriptor on every wait. " +
+                    $"Interest.{epollOnly} needs the epoll backend: {SyscallName} reports every ready descriptor on every wait. " +
                     $"Use MultiplexerKind.Epoll, or register without {epollOnly}.");
             }
         }

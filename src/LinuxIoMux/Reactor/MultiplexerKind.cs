@@ -11,4 +11,8 @@ public enum MultiplexerKind
 
     /// <summary>select(2): O(highest fd) per wait, level-triggered, descriptors 0 to 1023 only (FD_SETSIZE).</summary>
     Select,
+
+    /// <summary>io_uring(7) poll requests (IORING_OP_POLL_ADD): O(ready) waits like epoll, level-triggered, Linux 5.11+;
+    /// can be disabled or blocked (check <see cref="Multiplexer.IsSupported"/>). See <see cref="IoUringMultiplexer"/>.</summary>
+    IoUring,
 }

@@ -21,7 +21,7 @@ public sealed partial class QuickBenchmarkTests : IDisposable
     ];
 
     private static readonly string[] s_scalingBackends =
-        ["select", "poll", "epoll", "reactor-select", "reactor-poll", "reactor-epoll", "C select", "C poll", "C epoll"];
+        ["select", "poll", "epoll", "io_uring", "reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C select", "C poll", "C epoll"];
 
     private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "C epoll"];
 
@@ -81,6 +81,11 @@ public sealed partial class QuickBenchmarkTests : IDisposable
         Assert.Equal(columns, table.Header.Skip(1));
         for (int column = 1; column < table.Header.Count; column++)
         {
+            if (table.Header[column].Contains("io_uring", StringComparison.Ordinal) && !Multiplexer.IsSupported(MultiplexerKind.IoUring))
+            {
+                continue; // disabled or blocked here: its cells say so instead of holding numbers
+            }
+
             Assert.True(table.Rows.Any(row => MedianCell().IsMatch(row[column])),
                 $"column {table.Header[column]} has no measured cell: {string.Join(", ", table.Rows.Select(r => r[column]))}");
         }

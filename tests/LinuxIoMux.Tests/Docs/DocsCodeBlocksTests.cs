@@ -23,6 +23,7 @@ public class DocsCodeBlocksTests
         "signals.md",
         "timerfd.md",
         "pidfd.md",
+        "io_uring.md",
     ];
 
     public static TheoryData<string> PagesWithExamples => new(Pages);

@@ -547,12 +547,13 @@ public partial class DocsExamplesTests
     public void Choosing_example_prints_what_the_page_says()
     {
         string[] lines = Capture(Choosing_SameCodeEveryBackend);
-        Assert.Equal(["Epoll: Readable", "Poll: Readable", "Select: Readable"], lines);
+        string[] expected = ["Epoll: Readable", "Poll: Readable", "Select: Readable"];
+        Assert.Equal(Multiplexer.IsSupported(MultiplexerKind.IoUring) ? [.. expected, "IoUring: Readable"] : expected, lines);
     }
 
     private static void Choosing_SameCodeEveryBackend()
     {
-        foreach (MultiplexerKind kind in Enum.GetValues<MultiplexerKind>())
+        foreach (MultiplexerKind kind in Enum.GetValues<MultiplexerKind>().Where(Multiplexer.IsSupported))
         {
             using var reactor = new Reactor(kind);
             var (reader, writer) = SocketPair.Create();
@@ -562,8 +563,31 @@ public partial class DocsExamplesTests
                 using Registration registration = reactor.Register(reader, Interest.Readable,
                     (_, readiness) => Console.WriteLine($"{kind}: {readiness}"));
                 writer.Write("x"u8);
-                reactor.RunOnce(TimeSpan.FromSeconds(1));   // Epoll: Readable, then Poll: Readable, then Select: Readable
+                reactor.RunOnce(TimeSpan.FromSeconds(1));   // Epoll: Readable, Poll: Readable, Select: Readable, IoUring: Readable
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- docs/io_uring.md
+
+    [Fact]
+    public void IoUring_example_prints_what_the_page_says()
+    {
+        string[] lines = Capture(IoUring_FallBackToEpoll);
+        Assert.Equal(["Readable"], lines);
+    }
+
+    private static void IoUring_FallBackToEpoll()
+    {
+        MultiplexerKind kind = Multiplexer.IsSupported(MultiplexerKind.IoUring) ? MultiplexerKind.IoUring : MultiplexerKind.Epoll;
+        using var reactor = new Reactor(kind);
+        var (reader, writer) = SocketPair.Create();
+        using (reader)
+        using (writer)
+        {
+            using Registration registration = reactor.Register(reader, Interest.Readable, (_, readiness) => Console.WriteLine(readiness));
+            writer.Write("x"u8);
+            reactor.RunOnce(TimeSpan.FromSeconds(1));   // Readable (on io_uring where it runs, else on epoll)
         }
     }
 

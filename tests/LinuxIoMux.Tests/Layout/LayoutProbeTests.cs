@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LinuxIoMux.Interop;
+using LinuxIoMux.IoUring;
 using LinuxIoMux.Tests.Util;
 
 namespace LinuxIoMux.Tests.Layout;
@@ -85,13 +86,45 @@ public unsafe class LayoutProbeTests
         ["sizeof(struct itimerspec)"] = (ulong)Unsafe.SizeOf<Itimerspec>(),
         ["offsetof(struct itimerspec,it_value)"] = (ulong)Marshal.OffsetOf<Itimerspec>(nameof(Itimerspec.Value)),
         ["RLIM_INFINITY"] = LibC.RLIM_INFINITY, // the one 64-bit constant, so not among the int constants below
+        ["sizeof(struct io_uring_params)"] = (ulong)Unsafe.SizeOf<IoUringParams>(),
+        ["offsetof(struct io_uring_params,cq_entries)"] = Offset<IoUringParams>(nameof(IoUringParams.CqEntries)),
+        ["offsetof(struct io_uring_params,flags)"] = Offset<IoUringParams>(nameof(IoUringParams.Flags)),
+        ["offsetof(struct io_uring_params,features)"] = Offset<IoUringParams>(nameof(IoUringParams.Features)),
+        ["offsetof(struct io_uring_params,sq_off)"] = Offset<IoUringParams>(nameof(IoUringParams.SqOffsets)),
+        ["offsetof(struct io_uring_params,cq_off)"] = Offset<IoUringParams>(nameof(IoUringParams.CqOffsets)),
+        ["sizeof(struct io_sqring_offsets)"] = (ulong)Unsafe.SizeOf<SqRingOffsets>(),
+        ["offsetof(struct io_sqring_offsets,tail)"] = Offset<SqRingOffsets>(nameof(SqRingOffsets.Tail)),
+        ["offsetof(struct io_sqring_offsets,ring_mask)"] = Offset<SqRingOffsets>(nameof(SqRingOffsets.RingMask)),
+        ["offsetof(struct io_sqring_offsets,flags)"] = Offset<SqRingOffsets>(nameof(SqRingOffsets.Flags)),
+        ["offsetof(struct io_sqring_offsets,array)"] = Offset<SqRingOffsets>(nameof(SqRingOffsets.Array)),
+        ["sizeof(struct io_cqring_offsets)"] = (ulong)Unsafe.SizeOf<CqRingOffsets>(),
+        ["offsetof(struct io_cqring_offsets,tail)"] = Offset<CqRingOffsets>(nameof(CqRingOffsets.Tail)),
+        ["offsetof(struct io_cqring_offsets,ring_mask)"] = Offset<CqRingOffsets>(nameof(CqRingOffsets.RingMask)),
+        ["offsetof(struct io_cqring_offsets,overflow)"] = Offset<CqRingOffsets>(nameof(CqRingOffsets.Overflow)),
+        ["offsetof(struct io_cqring_offsets,cqes)"] = Offset<CqRingOffsets>(nameof(CqRingOffsets.Cqes)),
+        ["sizeof(struct io_uring_sqe)"] = (ulong)Unsafe.SizeOf<IoUringSqe>(),
+        ["offsetof(struct io_uring_sqe,flags)"] = Offset<IoUringSqe>(nameof(IoUringSqe.Flags)),
+        ["offsetof(struct io_uring_sqe,fd)"] = Offset<IoUringSqe>(nameof(IoUringSqe.Fd)),
+        ["offsetof(struct io_uring_sqe,addr)"] = Offset<IoUringSqe>(nameof(IoUringSqe.Address)),
+        ["offsetof(struct io_uring_sqe,len)"] = Offset<IoUringSqe>(nameof(IoUringSqe.Length)),
+        ["offsetof(struct io_uring_sqe,poll32_events)"] = Offset<IoUringSqe>(nameof(IoUringSqe.PollEvents)),
+        ["offsetof(struct io_uring_sqe,user_data)"] = Offset<IoUringSqe>(nameof(IoUringSqe.UserData)),
+        ["sizeof(struct io_uring_cqe)"] = (ulong)Unsafe.SizeOf<IoUringCqe>(),
+        ["offsetof(struct io_uring_cqe,res)"] = Offset<IoUringCqe>(nameof(IoUringCqe.Result)),
+        ["offsetof(struct io_uring_cqe,flags)"] = Offset<IoUringCqe>(nameof(IoUringCqe.Flags)),
+        ["sizeof(struct io_uring_getevents_arg)"] = (ulong)Unsafe.SizeOf<IoUringGetEventsArg>(),
+        ["offsetof(struct io_uring_getevents_arg,sigmask_sz)"] = Offset<IoUringGetEventsArg>(nameof(IoUringGetEventsArg.SignalMaskSize)),
+        ["offsetof(struct io_uring_getevents_arg,ts)"] = Offset<IoUringGetEventsArg>(nameof(IoUringGetEventsArg.Timespec)),
     };
 
-    /// <summary>Every literal constant declared in Interop.LibC, by name (the names are the C names).</summary>
+    private static ulong Offset<T>(string field) => (ulong)Marshal.OffsetOf<T>(field);
+
+    /// <summary>Every literal constant declared in Interop.LibC, by name (the names are the C names). The probe prints
+    /// them as 32-bit unsigned values; the io_uring ones are uint, byte (opcodes) and long (syscall numbers, mmap offsets).</summary>
     private static Dictionary<string, ulong> LibCConstants() =>
         typeof(LibC).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
-            .Where(field => field.IsLiteral && field.FieldType == typeof(int))
-            .ToDictionary(field => field.Name, field => (ulong)(uint)Convert.ToInt32(field.GetRawConstantValue()));
+            .Where(field => field.IsLiteral && (field.FieldType == typeof(int) || field.FieldType == typeof(uint) || field.FieldType == typeof(byte) || field.FieldType == typeof(long)))
+            .ToDictionary(field => field.Name, field => (ulong)(uint)Convert.ToInt64(field.GetRawConstantValue()));
 
     [Fact]
     public void Struct_sizes_and_offsets_match_the_C_headers()

@@ -131,7 +131,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Timers_fire_in_due_order_and_never_early()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -161,7 +161,7 @@ public abstract partial class ReactorConformanceTests
         _output.WriteLine(string.Join(", ", fired.Select(f => $"{delaysMs[f.Index]}ms->{f.Elapsed.TotalMilliseconds:F2}ms")));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Earliest_timer_bounds_an_infinite_wait()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -185,7 +185,7 @@ public abstract partial class ReactorConformanceTests
         Assert.True(firedAfter >= TimeSpan.FromMilliseconds(30), $"fired after {firedAfter.TotalMilliseconds} ms");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Timer_scheduled_with_zero_delay_from_a_timer_runs_on_a_later_pass()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -206,7 +206,7 @@ public abstract partial class ReactorConformanceTests
         Assert.True(passes >= 2, "a timer scheduled by a timer must not run in the same pass");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Post_from_four_threads_runs_every_action_exactly_once()
     {
         const int Threads = 4;
@@ -267,7 +267,7 @@ public abstract partial class ReactorConformanceTests
         _output.WriteLine($"{runs.Length} posts woke the loop through the eventfd {reactor.WakeSignals} times");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stop_from_another_thread_ends_Run()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -283,7 +283,7 @@ public abstract partial class ReactorConformanceTests
         reactor.Run();
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cancelling_the_token_ends_Run()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -295,7 +295,7 @@ public abstract partial class ReactorConformanceTests
         Assert.True(loop.Join(HangLimit), "hang detector: Run did not return after cancellation");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Handler_exception_is_reported_the_loop_continues_and_no_descriptor_leaks()
     {
         // Warm-up: the first reactor, socketpair and exception in a process make the runtime open descriptors of its
@@ -347,7 +347,7 @@ public abstract partial class ReactorConformanceTests
         Assert.Equal(before, OpenDescriptors.Count());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unregistering_another_ready_descriptor_inside_a_handler_prevents_its_dispatch()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -382,7 +382,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stale_event_is_not_dispatched_to_a_new_registration_reusing_the_descriptor_number()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -437,7 +437,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Register_from_inside_a_handler_works()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -462,7 +462,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Modify_switches_between_readable_and_writable()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -486,7 +486,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Peer_close_is_reported_as_readable()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -502,7 +502,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Disposing_a_registered_socket_does_not_hang()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -520,7 +520,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Register_rejects_duplicates_and_empty_interest_before_any_syscall()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -535,7 +535,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Registration_calls_off_the_loop_thread_are_rejected_while_it_runs()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -558,7 +558,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Edge_triggered_is_epoll_only()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -585,7 +585,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Steady_state_echo_allocates_nothing_on_the_loop_thread()
     {
         const int Warmup = 2_000;
@@ -688,7 +688,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Reactor_group_spreads_connections_over_its_loops_and_stops()
     {
         var connections = new System.Collections.Concurrent.ConcurrentBag<EchoConnection>();
@@ -734,7 +734,7 @@ public abstract partial class ReactorConformanceTests
     /// connection and the loop then sleeps. The real EMFILE is exercised against a child server process in
     /// Reliability/LoadAndFaultTests.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public void Accept_loop_sheds_connections_at_EMFILE_instead_of_spinning()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -798,7 +798,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Accept_loop_backs_off_when_no_spare_descriptor_is_left()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -852,7 +852,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Descriptor_closed_without_unregistering_is_dropped_by_epoll_and_reported_by_poll_and_select()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -885,7 +885,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Multiplexer_reports_each_ready_descriptor_with_its_token()
     {
         using Multiplexer multiplexer = Multiplexer.Create(Kind);
@@ -916,7 +916,7 @@ public abstract partial class ReactorConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Multiplexer_rejects_bad_arguments_before_any_syscall()
     {
         using Multiplexer multiplexer = Multiplexer.Create(Kind);

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace LinuxIoMux.Tests.Reliability;
 
 /// <summary>
-/// CPython's ScalableSelectorMixIn.test_above_fd_setsize for poll and epoll: raise RLIMIT_NOFILE to the hard limit,
+/// CPython's ScalableSelectorMixIn.test_above_fd_setsize for poll, epoll and io_uring: raise RLIMIT_NOFILE to the hard limit,
 /// register min(hard, 65536) - 32 descriptors (minus what the test host already holds), and see every one reported.
 /// Skips, naming the limit, when the hard limit does not reach well past FD_SETSIZE.
 /// </summary>
@@ -111,4 +111,16 @@ public sealed class EpollAboveFdSetSizeTests(ITestOutputHelper output) : AboveFd
 public sealed class PollAboveFdSetSizeTests(ITestOutputHelper output) : AboveFdSetSizeTests(output)
 {
     protected override MultiplexerKind Kind => MultiplexerKind.Poll;
+}
+
+/// <summary>Above FD_SETSIZE on io_uring: far more completions than its 4096-entry completion queue holds in one wait.</summary>
+public sealed class IoUringAboveFdSetSizeTests : AboveFdSetSizeTests
+{
+    public IoUringAboveFdSetSizeTests(ITestOutputHelper output)
+        : base(output)
+    {
+        IoUringSupport.SkipUnlessAvailable();
+    }
+
+    protected override MultiplexerKind Kind => MultiplexerKind.IoUring;
 }

@@ -13,12 +13,14 @@ public class ConcurrentDisposeTests
 {
     private static readonly TimeSpan HangDetector = TimeSpan.FromSeconds(30);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(MultiplexerKind.Epoll)]
     [InlineData(MultiplexerKind.Poll)]
     [InlineData(MultiplexerKind.Select)]
+    [InlineData(MultiplexerKind.IoUring)]
     public void A_multiplexer_disposed_while_another_thread_waits_lets_the_wait_finish_and_leaks_nothing(MultiplexerKind kind)
     {
+        SkipUnlessAvailable(kind);
         int baseline = EpollFdSnapshot.Baseline();
         Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
         int cycles = ReliabilityRun.Pick(20, 500);
@@ -68,12 +70,14 @@ public class ConcurrentDisposeTests
     /// dispatch at once and the loop removes the descriptor before its next wait; the reactor's Dispose ends Run, and
     /// the loop thread releases the epoll fd and the eventfd as Run returns.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData(MultiplexerKind.Epoll)]
     [InlineData(MultiplexerKind.Poll)]
     [InlineData(MultiplexerKind.Select)]
+    [InlineData(MultiplexerKind.IoUring)]
     public void Disposing_a_registration_or_the_reactor_from_another_thread_during_a_wait_is_safe_and_releases_on_the_loop(MultiplexerKind kind)
     {
+        SkipUnlessAvailable(kind);
         int baseline = EpollFdSnapshot.Baseline();
         Dictionary<int, string> snapshot = EpollFdSnapshot.Take();
         var (a, b) = SocketPair.Create();
@@ -127,12 +131,14 @@ public class ConcurrentDisposeTests
     /// new descriptor can be registered on the loop straight away (the loop finishes pending removals before any
     /// Register), and only the new handler runs.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData(MultiplexerKind.Epoll)]
     [InlineData(MultiplexerKind.Poll)]
     [InlineData(MultiplexerKind.Select)]
+    [InlineData(MultiplexerKind.IoUring)]
     public void A_number_given_up_from_another_thread_can_be_registered_again_at_once(MultiplexerKind kind)
     {
+        SkipUnlessAvailable(kind);
         var (a, aPeer) = SocketPair.Create();
         var (c, cPeer) = SocketPair.Create();
         Microsoft.Win32.SafeHandles.SafeFileHandle? reuser = null;
@@ -177,5 +183,13 @@ public class ConcurrentDisposeTests
             done.Set();
         });
         Assert.True(done.Wait(HangDetector), "hang detector: a posted action never ran");
+    }
+
+    private static void SkipUnlessAvailable(MultiplexerKind kind)
+    {
+        if (kind == MultiplexerKind.IoUring)
+        {
+            IoUringSupport.SkipUnlessAvailable();
+        }
     }
 }

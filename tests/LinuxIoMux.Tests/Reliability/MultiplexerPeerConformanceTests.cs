@@ -40,7 +40,7 @@ public abstract class MultiplexerPeerConformanceTests
         return events[..ready];
     }
 
-    [Fact]
+    [SkippableFact]
     public void Register_rejects_bad_arguments_and_double_registration_before_any_syscall()
     {
         using Multiplexer multiplexer = Create();
@@ -64,7 +64,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unregister_after_the_fd_was_closed_succeeds_and_reports_nothing_afterwards()
     {
         using Multiplexer multiplexer = Create();
@@ -81,7 +81,7 @@ public abstract class MultiplexerPeerConformanceTests
         Assert.Empty(WaitAll(multiplexer, TimeSpan.Zero));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Unregister_after_the_fd_number_was_reused_through_dup2_leaves_the_new_file_alone()
     {
         using Multiplexer multiplexer = Create();
@@ -119,7 +119,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_modify_refused_before_the_kernel_keeps_the_old_registration_whole()
     {
         using Multiplexer multiplexer = Create();
@@ -139,7 +139,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_modify_the_kernel_refuses_leaves_the_fd_unregistered_not_half_registered()
     {
         // CPython bpo-30014: when the kernel refuses a modify, the selector must not keep claiming the fd. Here the
@@ -183,7 +183,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_token_only_modify_reports_the_new_token_and_only_epoll_needs_a_syscall_for_it()
     {
         using Multiplexer multiplexer = Create();
@@ -211,7 +211,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_empty_wait_with_timeout_zero_returns_at_once()
     {
         using Multiplexer multiplexer = Create();
@@ -229,7 +229,7 @@ public abstract class MultiplexerPeerConformanceTests
         Assert.True(Stopwatch.GetElapsedTime(start) < HangDetector, "hang detector: a zero-timeout wait blocked");
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_one_second_wait_lasts_at_least_one_second()
     {
         using Multiplexer multiplexer = Create();
@@ -246,7 +246,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_wait_interrupted_by_signals_is_retried_with_the_remaining_time()
     {
         using Multiplexer multiplexer = Create();
@@ -267,7 +267,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Readable_and_writable_of_one_fd_are_reported_together_in_one_event()
     {
         using Multiplexer multiplexer = Create();
@@ -284,7 +284,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Twelve_socketpairs_with_random_traffic_deliver_every_message_to_its_own_reader()
     {
         const int Pairs = 12;
@@ -337,7 +337,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void No_events_are_reported_after_deregister()
     {
         using Multiplexer multiplexer = Create();
@@ -357,7 +357,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_peer_reset_makes_the_socket_readable_and_reading_reports_the_reset()
     {
         (Socket client, Socket server) = Loopback.TcpPair();
@@ -385,7 +385,7 @@ public abstract class MultiplexerPeerConformanceTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Posts_from_many_threads_coalesce_into_few_wakes_and_all_run()
     {
         using var reactor = new LinuxIoMux.Reactor(Kind);
@@ -419,7 +419,7 @@ public sealed class EpollPeerConformanceTests(ITestOutputHelper output) : Multip
 
     protected override bool TokenLivesInKernel => true;
 
-    [Fact]
+    [SkippableFact]
     public void Registering_from_another_thread_wakes_a_blocked_wait()
     {
         // mio's register_during_poll: epoll_ctl on an epoll fd another thread is blocked in is allowed and wakes it.
@@ -462,4 +462,16 @@ public sealed class SelectPeerConformanceTests(ITestOutputHelper output) : Multi
     protected override MultiplexerKind Kind => MultiplexerKind.Select;
 
     protected override bool ReportsHangUpHints => false;
+}
+
+/// <summary>The peer semantics on io_uring; skipped, with the reason, where io_uring is disabled or blocked.</summary>
+public sealed class IoUringPeerConformanceTests : MultiplexerPeerConformanceTests
+{
+    public IoUringPeerConformanceTests(ITestOutputHelper output)
+        : base(output)
+    {
+        IoUringSupport.SkipUnlessAvailable();
+    }
+
+    protected override MultiplexerKind Kind => MultiplexerKind.IoUring;
 }

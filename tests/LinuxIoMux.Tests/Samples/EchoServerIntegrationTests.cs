@@ -6,12 +6,14 @@ namespace LinuxIoMux.Tests.Samples;
 /// <summary>samples/EchoServer as a real process on every backend: a 1 MiB stream comes back intact, SIGTERM exits 0.</summary>
 public class EchoServerIntegrationTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("epoll")]
     [InlineData("poll")]
     [InlineData("select")]
+    [InlineData("io_uring")]
     public void A_megabyte_stream_comes_back_byte_for_byte_and_SIGTERM_stops_it(string backend)
     {
+        SkipUnlessBackendAvailable(backend);
         using var server = ChildServer.Start("EchoServer", null, "--backend", backend);
         using Socket client = BlockingClient.Connect(server.Endpoint);
         byte[] sent = new byte[1024 * 1024];
@@ -34,5 +36,13 @@ public class EchoServerIntegrationTests
         (int exitCode, string output) = server.Stop();
         Assert.Equal(0, exitCode);
         Assert.Contains("echo server: stopped", output);
+    }
+
+    private static void SkipUnlessBackendAvailable(string backend)
+    {
+        if (backend == "io_uring")
+        {
+            IoUringSupport.SkipUnlessAvailable();
+        }
     }
 }

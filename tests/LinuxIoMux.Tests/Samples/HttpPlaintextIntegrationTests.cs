@@ -11,12 +11,14 @@ public class HttpPlaintextIntegrationTests
 {
     private const string Request = "GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("epoll")]
     [InlineData("poll")]
     [InlineData("select")]
+    [InlineData("io_uring")]
     public void Sixteen_pipelined_requests_get_sixteen_responses_then_SIGTERM_stops_it(string backend)
     {
+        SkipUnlessBackendAvailable(backend);
         using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend);
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(Request, 16))));
@@ -40,8 +42,10 @@ public class HttpPlaintextIntegrationTests
     [InlineData("epoll")]
     [InlineData("poll")]
     [InlineData("select")]
+    [InlineData("io_uring")]
     public void Wrk_gets_only_successful_responses(string backend)
     {
+        SkipUnlessBackendAvailable(backend);
         string wrk = ExternalTool.Require("wrk", "wrk");
         using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend);
         (int exit, string output) = ExternalTool.Run(wrk, TimeSpan.FromSeconds(60),
@@ -69,5 +73,13 @@ public class HttpPlaintextIntegrationTests
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("BLAH\r\n\r\n"u8);
         Assert.StartsWith("HTTP/1.1 400 ", BlockingClient.ReadUntilClosed(client));
+    }
+
+    private static void SkipUnlessBackendAvailable(string backend)
+    {
+        if (backend == "io_uring")
+        {
+            IoUringSupport.SkipUnlessAvailable();
+        }
     }
 }

@@ -14,8 +14,10 @@ public class RespServerIntegrationTests
     [InlineData("epoll")]
     [InlineData("poll")]
     [InlineData("select")]
+    [InlineData("io_uring")]
     public void Redis_cli_and_redis_benchmark_work_and_the_server_stops_cleanly_on_SIGTERM(string backend)
     {
+        SkipUnlessBackendAvailable(backend);
         string cli = ExternalTool.Require("redis-cli", "redis-tools");
         string benchmark = ExternalTool.Require("redis-benchmark", "redis-tools");
         using var server = ChildServer.Start("RespServer", null, "--backend", backend);
@@ -117,5 +119,13 @@ public class RespServerIntegrationTests
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("*1\r\n+PING\r\n"u8);
         Assert.StartsWith("-ERR Protocol error: expected '$'", BlockingClient.ReadUntilClosed(client));
+    }
+
+    private static void SkipUnlessBackendAvailable(string backend)
+    {
+        if (backend == "io_uring")
+        {
+            IoUringSupport.SkipUnlessAvailable();
+        }
     }
 }
