@@ -18,6 +18,11 @@ internal sealed record RunnerOptions(string? Label, IReadOnlyList<string> Filter
         TimeSpan timeout = s_defaultTimeout;
         for (int i = 0; i < args.Length; i++)
         {
+            if (args[i] is not ("--label" or "--filter" or "--exclude" or "--test-timeout"))
+            {
+                throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
@@ -35,8 +40,6 @@ internal sealed record RunnerOptions(string? Label, IReadOnlyList<string> Filter
                         ? TimeSpan.FromMinutes(minutes)
                         : throw new ArgumentException($"--test-timeout wants a positive number of minutes, not '{value}'");
                     break;
-                default:
-                    throw new ArgumentException($"unknown argument '{args[i]}'");
             }
 
             i++;
