@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# LinuxIoMux build entry point. Usage: ./build.sh [build|test|soak|demo|bench|compare|pack|clean] [args...]
+# LinuxIoMux build entry point. Usage: ./build.sh [build|test|test-arm64|test-container|soak|demo|bench|compare|pack|clean] [args...]
 #   build   native programs (cc) + every .NET project, Release, warnings as errors (the default)
 #   test    build, run tests/shell and the xunit suite on the real kernel, print "N passed, N failed, N skipped" last
 #           (a crashed, aborted or empty run counts as failed, with the reason on a "test run:" line above it)
@@ -8,6 +8,12 @@
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
 #   bench   build, then the benchmark suite: scaling (select/poll/epoll, reactor, C) and idle-connection latency,
 #           written to artifacts/bench/report.md + PNG charts; --quick runs every benchmark briefly (CI smoke check)
+#   test-arm64  the suite as linux-arm64 code: cross-compiles native/ with aarch64-linux-gnu-gcc, publishes the tests
+#           self-contained for linux-arm64 and runs them under qemu-user (installs both from Debian when missing);
+#           prints "arm64: N passed, N failed, N skipped"; extra args go to the runner (--filter TEXT)
+#   test-container  builds the repository's Dockerfile and runs the suite in it (docker when an engine answers, else
+#           podman with a local Debian base image) under soft RLIMIT_NOFILE 1024 and --cpus 1; prints
+#           "container: N passed, N failed, N skipped"
 #   compare the sample servers under redis-benchmark and wrk next to redis-server and Kestrel (tools/compare-servers.sh)
 #   pack    the NuGet package (+ symbols) in artifacts/packages, then install it from there into a throwaway
 #           console project and run it
@@ -92,6 +98,29 @@ run_tests() {
     fi
 }
 
+# Installs the Debian packages whose commands are missing: apt_ensure COMMAND PACKAGE... [-- COMMAND PACKAGE...]
+apt_ensure() {
+    local missing=() command package
+    while (($#)); do
+        command=$1; shift
+        local packages=()
+        while (($#)) && [[ $1 != -- ]]; do packages+=("$1"); shift; done
+        (($#)) && shift
+        command -v "$command" >/dev/null || missing+=("${packages[@]}")
+    done
+    ((${#missing[@]})) || return 0
+    step "apt-get install ${missing[*]}"
+    local sudo=()
+    ((EUID == 0)) || sudo=(sudo)
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# shellcheck source=tools/arm64/arm64.sh
+source "$ROOT/tools/arm64/arm64.sh"
+# shellcheck source=tools/container/container.sh
+source "$ROOT/tools/container/container.sh"
+
 run_bench() {
     build_all
     local out=$ARTIFACTS/bench
@@ -158,12 +187,14 @@ command=${1:-build}
 case $command in
     build) build_all ;;
     test) run_tests "$@" ;;
+    test-arm64) run_tests_arm64 "$@" ;;
+    test-container) run_tests_container "$@" ;;
     soak) run_soak "$@" ;;
     demo) run_demo "$@" ;;
     bench) run_bench "$@" ;;
     compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
     pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac

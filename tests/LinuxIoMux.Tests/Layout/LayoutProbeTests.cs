@@ -150,6 +150,22 @@ public unsafe class LayoutProbeTests
         Assert.Equal(16, Unsafe.SizeOf<EpollEvent>());
     }
 
+    [SkippableFact]
+    public void The_probe_describes_the_architecture_the_tests_run_as()
+    {
+        // A probe built for another architecture (the x86-64 one in artifacts/native, found by an arm64 run under
+        // qemu-user) would compare that architecture's C layout with this process's managed one.
+        ushort? expected = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 62, // EM_X86_64
+            Architecture.Arm64 => 183, // EM_AARCH64
+            _ => null,
+        };
+        Skip.If(expected is null, $"no ELF machine number listed here for {RuntimeInformation.ProcessArchitecture}");
+        Assert.True(expected == NativeLayoutProbe.ElfMachine,
+            $"native/layout is built for ELF machine {NativeLayoutProbe.ElfMachine}, the tests run as {RuntimeInformation.ProcessArchitecture} ({expected})");
+    }
+
     [Fact]
     public void Fd_set_size_matches_FD_SETSIZE()
     {

@@ -11,8 +11,23 @@ internal static class NativeLayoutProbe
 {
     private static readonly Lazy<IReadOnlyList<KeyValuePair<string, ulong>>> s_lines = new(Run);
 
+    private static ushort s_elfMachine;
+
     /// <summary>The probe's lines, in the order it printed them.</summary>
     public static IReadOnlyList<KeyValuePair<string, ulong>> Lines => s_lines.Value;
+
+    /// <summary>
+    /// The ELF e_machine of the probe program that printed <see cref="Lines"/> (62 x86-64, 183 aarch64): the
+    /// architecture whose C headers and ABI it describes.
+    /// </summary>
+    public static ushort ElfMachine
+    {
+        get
+        {
+            _ = s_lines.Value;
+            return s_elfMachine;
+        }
+    }
 
     /// <summary>The value the probe printed for <paramref name="name"/>.</summary>
     public static ulong Value(string name)
@@ -34,6 +49,14 @@ internal static class NativeLayoutProbe
         string program = Locate(ref compiledInto);
         try
         {
+            // e_machine: 2 little-endian bytes at offset 18 of the ELF header.
+            using (FileStream elf = File.OpenRead(program))
+            {
+                Span<byte> header = stackalloc byte[20];
+                elf.ReadExactly(header);
+                s_elfMachine = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[18..]);
+            }
+
             return Parse(program);
         }
         finally
