@@ -354,36 +354,11 @@ public sealed unsafe class IoUringMultiplexer : Multiplexer
 
     private static ulong PollUserData(int fd, uint generation) => (ulong)(generation & GenerationMask) << 32 | (uint)fd;
 
-    private static uint ToPollMask(Interest interest)
-    {
-        PollEvents events = PollEvents.None;
-        if ((interest & Interest.Readable) != 0)
-        {
-            events |= PollEvents.In | PollEvents.RdHup;
-        }
+    private static uint ToPollMask(Interest interest) => (ushort)PollEventMapping.ToPoll(interest);
 
-        if ((interest & Interest.Writable) != 0)
-        {
-            events |= PollEvents.Out;
-        }
-
-        return (ushort)events;
-    }
-
-    private static Readiness ToReadiness(int result)
-    {
-        if (result < 0)
-        {
-            return new Readiness(false, false, hangUp: false, error: true); // EBADF and the like: as poll's POLLNVAL
-        }
-
-        var events = (PollEvents)(short)result;
-        return new Readiness(
-            readable: (events & (PollEvents.In | PollEvents.Pri)) != 0,
-            writable: (events & PollEvents.Out) != 0,
-            hangUp: (events & (PollEvents.Hup | PollEvents.RdHup)) != 0,
-            error: (events & (PollEvents.Err | PollEvents.Nval)) != 0);
-    }
+    private static Readiness ToReadiness(int result) => result < 0
+        ? Readiness.From(readable: false, writable: false, readClosed: false, writeClosed: true, error: true, priority: false) // EBADF and the like: as poll's POLLNVAL
+        : PollEventMapping.ToReadiness((PollEvents)(short)result);
 
     /// <summary>What the multiplexer knows about one descriptor number.</summary>
     private struct PollSlot

@@ -22,9 +22,9 @@ public sealed class PollMultiplexer : Multiplexer
     /// <inheritdoc/>
     public override MultiplexerKind Kind => MultiplexerKind.Poll;
 
-    private protected override void AddToKernel(int fd, Interest interest, ulong token) => _set.Add(fd, ToPoll(interest));
+    private protected override void AddToKernel(int fd, Interest interest, ulong token) => _set.Add(fd, PollEventMapping.ToPoll(interest));
 
-    private protected override void ModifyInKernel(int fd, Interest interest, ulong token) => _set.Modify(fd, ToPoll(interest));
+    private protected override void ModifyInKernel(int fd, Interest interest, ulong token) => _set.Modify(fd, PollEventMapping.ToPoll(interest));
 
     private protected override void RemoveFromKernel(int fd, Interest interest) => _set.Remove(fd);
 
@@ -54,7 +54,7 @@ public sealed class PollMultiplexer : Multiplexer
             seen++;
             if (TryGetRegistration(entries[index].Fd, out _, out ulong token))
             {
-                events[written++] = new ReadyEvent(token, ToReadiness(returned));
+                events[written++] = new ReadyEvent(token, PollEventMapping.ToReadiness(returned));
             }
 
             if (written == events.Length || seen == ready)
@@ -68,33 +68,4 @@ public sealed class PollMultiplexer : Multiplexer
     }
 
     private protected override void DisposeCore() => _set.Dispose();
-
-    private static PollEvents ToPoll(Interest interest)
-    {
-        PollEvents events = PollEvents.None;
-        if ((interest & Interest.Readable) != 0)
-        {
-            events |= PollEvents.In | PollEvents.RdHup;
-        }
-
-        if ((interest & Interest.Writable) != 0)
-        {
-            events |= PollEvents.Out;
-        }
-
-        if ((interest & Interest.Priority) != 0)
-        {
-            events |= PollEvents.Pri;
-        }
-
-        return events;
-    }
-
-    private static Readiness ToReadiness(PollEvents events) => Readiness.From(
-        readable: (events & PollEvents.In) != 0,
-        writable: (events & PollEvents.Out) != 0,
-        readClosed: (events & (PollEvents.Hup | PollEvents.RdHup)) != 0,
-        writeClosed: (events & (PollEvents.Hup | PollEvents.Err | PollEvents.Nval)) != 0,
-        error: (events & (PollEvents.Err | PollEvents.Nval)) != 0,
-        priority: (events & PollEvents.Pri) != 0);
 }

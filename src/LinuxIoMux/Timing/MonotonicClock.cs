@@ -19,8 +19,13 @@ internal static class MonotonicClock
     [ThreadStatic]
     private static Func<long>? t_override;
 
+    /// <summary>Overrides installed on any thread. While 0 the thread-static is never read: its first read on a
+    /// thread allocates that thread's static storage, which a loop thread's zero-allocation steady state must not.</summary>
+    private static int s_overrides;
+
     /// <summary>The current timestamp in <see cref="Stopwatch.Frequency"/> units.</summary>
-    internal static long GetTimestamp() => t_override is { } clock ? clock() : Stopwatch.GetTimestamp();
+    internal static long GetTimestamp() =>
+        Volatile.Read(ref s_overrides) != 0 && t_override is { } clock ? clock() : Stopwatch.GetTimestamp();
 
     /// <summary>
     /// Makes <see cref="GetTimestamp"/> return <paramref name="clock"/>'s values on the calling thread until the result
@@ -30,11 +35,16 @@ internal static class MonotonicClock
     {
         Func<long>? previous = t_override;
         t_override = clock;
+        Interlocked.Increment(ref s_overrides);
         return new Restore(previous);
     }
 
     private sealed class Restore(Func<long>? previous) : IDisposable
     {
-        public void Dispose() => t_override = previous;
+        public void Dispose()
+        {
+            t_override = previous;
+            Interlocked.Decrement(ref s_overrides);
+        }
     }
 }
