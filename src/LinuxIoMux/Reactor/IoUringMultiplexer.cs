@@ -78,6 +78,12 @@ public sealed unsafe class IoUringMultiplexer : Multiplexer
     /// <inheritdoc/>
     public override MultiplexerKind Kind => MultiplexerKind.IoUring;
 
+    /// <summary>
+    /// No: a POLL_ADD for POLLPRI does not complete when TCP urgent data arrives, although poll(2) then reports POLLPRI
+    /// (measured on Linux 6.18 with a raw-syscall C program), so a priority registration would wait forever.
+    /// </summary>
+    private protected override bool SupportsPriority => false;
+
     /// <summary>The completion queue's size as the kernel set it up.</summary>
     internal uint CompletionEntries => _ring.CompletionEntries;
 

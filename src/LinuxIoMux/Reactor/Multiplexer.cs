@@ -29,6 +29,9 @@ public abstract class Multiplexer : IMultiplexer
     /// and <see cref="Interest.Exclusive"/> (epoll).</summary>
     private protected virtual bool SupportsEpollModes => false;
 
+    /// <summary>True when the backend reports <see cref="Interest.Priority"/> (all but io_uring).</summary>
+    private protected virtual bool SupportsPriority => true;
+
     /// <summary>Creates the multiplexer for <paramref name="kind"/>.</summary>
     /// <exception cref="UnixException">The backend's own descriptor (the epoll fd, the io_uring fd) could not be created.</exception>
     /// <exception cref="PlatformNotSupportedException"><see cref="MultiplexerKind.IoUring"/> where io_uring is disabled,
@@ -231,6 +234,13 @@ public abstract class Multiplexer : IMultiplexer
                     $"Interest.{epollOnly} needs the epoll backend: {SyscallName} reports every ready descriptor on every wait. " +
                     $"Use MultiplexerKind.Epoll, or register without {epollOnly}.");
             }
+        }
+
+        if ((interest & Interest.Priority) != 0 && !SupportsPriority)
+        {
+            throw new NotSupportedException(
+                $"Interest.Priority is not reliable on {SyscallName}: an IORING_OP_POLL_ADD for POLLPRI was measured never to complete " +
+                "for TCP urgent data that poll(2) reports as POLLPRI (Linux 6.18). Use MultiplexerKind.Epoll or Poll for priority data.");
         }
 
         if ((interest & Interest.Exclusive) != 0 && (interest & Interest.OneShot) != 0)
