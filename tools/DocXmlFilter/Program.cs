@@ -23,7 +23,12 @@ foreach (DocMember member in DocCommentIds.Read(assembly))
     visibility[member.Id] = visibility.GetValueOrDefault(member.Id) || member.IsExternallyVisible;
 }
 
-string original = File.ReadAllText(xmlPath);
+// The compiler's original: the XML itself after a compile (the compiler rewrote it, so it is newer than the copy this
+// tool wrote last time), else the copy kept from the last run (only this tool changed, and the XML is already trimmed).
+string source = args[0] == "filter" && File.Exists(args[3]) && File.GetLastWriteTimeUtc(args[3]) >= File.GetLastWriteTimeUtc(xmlPath)
+    ? args[3]
+    : xmlPath;
+string original = File.ReadAllText(source);
 XDocument document = XDocument.Parse(original);
 List<XElement> entries = document.Descendants("member").ToList();
 var unknown = entries.Select(Name).Where(id => !visibility.ContainsKey(id)).ToList();
@@ -54,7 +59,7 @@ foreach (XElement entry in hidden)
 string filtered = document.Declaration + Environment.NewLine + document.ToString();
 // The filtered file first, the unfiltered copy last: the copy is the build target's up-to-date marker, so a run
 // that fails half-way is redone by the next build instead of leaving the unfiltered file in place.
-if (filtered != original)
+if (filtered != File.ReadAllText(xmlPath))
 {
     File.WriteAllText(xmlPath, filtered);
 }
