@@ -9,10 +9,23 @@
 using System.Xml.Linq;
 using LinuxIoMux.DocXmlFilter;
 
-if (args.Length < 3 || (args[0], args.Length) is not (("filter", 4) or ("verify", 3)))
+//   DocXmlFilter paths <assembly.dll> <assembly.pdb> <forbidden-prefix>
+//       fails listing every path in the DLL's debug entry or the PDB's documents under the prefix (the checkout), so
+//       ./build.sh pack can prove the packed symbols carry mapped paths (/_/...) only
+if (args.Length < 3 || (args[0], args.Length) is not (("filter", 4) or ("verify", 3) or ("paths", 4)))
 {
-    Console.Error.WriteLine("usage: DocXmlFilter filter <assembly> <xml> <unfiltered-copy> | verify <assembly> <xml>");
+    Console.Error.WriteLine("usage: DocXmlFilter filter <assembly> <xml> <unfiltered-copy> | verify <assembly> <xml> | " +
+        "paths <assembly> <pdb> <forbidden-prefix>");
     return 2;
+}
+
+if (args[0] == "paths")
+{
+    List<string> paths = BuildPaths.Read(args[1], args[2]);
+    var leaked = paths.Where(p => p.StartsWith(args[3], StringComparison.Ordinal)).ToList();
+    leaked.Take(5).ToList().ForEach(p => Console.Error.WriteLine($"DocXmlFilter: build path in the package: {p}"));
+    Console.WriteLine($"DocXmlFilter: {paths.Count} paths in DLL and PDB, {leaked.Count} under {args[3]}; e.g. {paths.LastOrDefault()}");
+    return paths.Count > 0 && leaked.Count == 0 ? 0 : 1;
 }
 
 string assembly = args[1], xmlPath = args[2];
