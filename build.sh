@@ -147,15 +147,56 @@ run_demo() {
     dotnet "samples/SelectVsPollVsEpoll/bin/$CONFIGURATION/net10.0/SelectVsPollVsEpoll.dll" "$@"
 }
 
+# check_package NUPKG SNUPKG VERSION: what nuget.org and a `dotnet add package` user see. Fails on the first problem.
+check_package() {
+    local nupkg=$1 snupkg=$2 version=$3 unpacked=$ARTIFACTS/package-contents
+    step "check the package: nuspec, LICENSE, README, XML docs (public API only), no absolute build path"
+    command -v unzip >/dev/null || { echo "pack: unzip is needed to inspect the package (apt-get install unzip)" >&2; return 1; }
+    rm -rf "$unpacked"
+    mkdir -p "$unpacked/nupkg" "$unpacked/snupkg"
+    unzip -q "$nupkg" -d "$unpacked/nupkg"
+    unzip -q "$snupkg" -d "$unpacked/snupkg"
+    local problems=0 nuspec=$unpacked/nupkg/LinuxIoMux.nuspec
+    fail() { echo "pack: $*" >&2; problems=$((problems + 1)); }
+    grep -q '<id>LinuxIoMux</id>' "$nuspec" || fail "nuspec: id is not LinuxIoMux"
+    grep -q "<version>$version</version>" "$nuspec" || fail "nuspec: version is not $version"
+    grep -q '<license type="expression">MIT</license>' "$nuspec" || fail "nuspec: license expression is not MIT"
+    grep -q '<readme>PACKAGE.md</readme>' "$nuspec" || fail "nuspec: readme is not PACKAGE.md"
+    grep -q '<description>..*</description>' "$nuspec" || fail "nuspec: no description"
+    ! grep -q 'example.invalid' "$nuspec" || fail "nuspec: a placeholder example.invalid address"
+    # Source Link records the commit (<repository type="git" commit=...>); an address must wait for a public repository.
+    ! grep -q '<repository[^>]* url=' "$nuspec" || fail "nuspec: a repository url, but there is no public repository yet"
+    ! grep -q 'DocXmlFilter' "$nuspec" || fail "nuspec: the build tool DocXmlFilter became a dependency"
+    cmp -s "$unpacked/nupkg/PACKAGE.md" src/LinuxIoMux/PACKAGE.md || fail "PACKAGE.md in the package differs from src/LinuxIoMux/PACKAGE.md"
+    cmp -s "$unpacked/nupkg/LICENSE" LICENSE || fail "LICENSE missing from the package or different from ./LICENSE"
+    local lib=$unpacked/nupkg/lib/net10.0
+    [[ -f $lib/LinuxIoMux.xml ]] || fail "no XML documentation in lib/net10.0"
+    [[ -f $lib/LinuxIoMux.xml ]] && { dotnet "tools/DocXmlFilter/bin/$CONFIGURATION/net10.0/DocXmlFilter.dll" verify \
+        "$lib/LinuxIoMux.dll" "$lib/LinuxIoMux.xml" || fail "the XML documentation names non-public members (above)"; }
+    # Source paths in the PDB (and the PDB path in the DLL) must be mapped, not this checkout's absolute path. Read with
+    # System.Reflection.Metadata: a portable PDB stores path parts apart, so grep for "$ROOT" would always pass.
+    dotnet "tools/DocXmlFilter/bin/$CONFIGURATION/net10.0/DocXmlFilter.dll" paths "$lib/LinuxIoMux.dll" \
+        "$unpacked/snupkg/lib/net10.0/LinuxIoMux.pdb" "$ROOT/" || fail "the DLL or PDB contains the absolute build path $ROOT"
+    ((problems == 0)) || return 1
+    echo "package ok: id, version $version, MIT, PACKAGE.md, LICENSE, public-only XML docs, no build paths in DLL or PDB"
+}
+
 pack() {
     local packages=$ARTIFACTS/packages check=$ARTIFACTS/package-check
     rm -rf "$packages" "$check"
     step "dotnet pack src/LinuxIoMux -c $CONFIGURATION -o $packages"
-    dotnet pack src/LinuxIoMux/LinuxIoMux.csproj -c "$CONFIGURATION" --nologo -v quiet -warnaserror -o "$packages"
+    # ContinuousIntegrationBuild: deterministic source paths (/_/...) in the PDB instead of this machine's checkout path.
+    # A full rebuild: the flag does not invalidate an up-to-date compile, so a pack after `./build.sh build` would ship
+    # the unmapped DLL and PDB of that build (check_package caught exactly that).
+    dotnet build src/LinuxIoMux/LinuxIoMux.csproj -c "$CONFIGURATION" --nologo -v quiet -clp:NoSummary -warnaserror \
+        --no-incremental -p:ContinuousIntegrationBuild=true
+    dotnet pack src/LinuxIoMux/LinuxIoMux.csproj -c "$CONFIGURATION" --nologo -v quiet -warnaserror -o "$packages" \
+        --no-build -p:ContinuousIntegrationBuild=true
     local nupkg version
     nupkg=$(find "$packages" -name 'LinuxIoMux.*.nupkg' ! -name '*.snupkg' | head -n 1)
     version=$(basename "$nupkg" .nupkg); version=${version#LinuxIoMux.}
     ls -l "$packages"
+    check_package "$nupkg" "${nupkg%.nupkg}.snupkg" "$version"
 
     step "install LinuxIoMux $version from $packages into a throwaway console project and run it"
     mkdir -p "$check"
