@@ -74,9 +74,20 @@ run_tests_arm64() {
     # them. The benchmark smoke run (QuickBenchmarkTests) overran its 3-minute bound. The two "does not spin" checks
     # of a child server bound its CPU share at 25 %, where a spinning loop takes a whole CPU: the emulated server,
     # not spinning, used 29 % serving a ping every 50 ms and accepting a connection every 20 ms.
+    # Also left out, because qemu-user 7.2 cannot do what they test (each seen failing only under qemu):
+    # - EpollBusyPollTests: qemu does not translate the EPIOCSPARAMS/EPIOCGPARAMS ioctls (Linux 6.9, newer than
+    #   qemu 7.2) and answers ENOSYS; the x86-64 run and a native arm64 runner test them.
+    # - SignalSetTests' pthread_sigmask read-back: qemu keeps the guest's highest real-time signal (64) for itself, so
+    #   blocking it does not show in the thread's mask.
+    # - RetryTimeLeftTests: these detect the moment a thread sleeps in a wait syscall through /proc and then move its
+    #   clock; under qemu the waits returned before the test saw them sleep. Not yet understood; docs/containers.md
+    #   lists it as an open gap of the emulated run.
     local left_out=(QuickBenchmarkTests
         LoadAndFaultTests.A_server_out_of_descriptors_keeps_serving_does_not_spin_and_recovers
-        LoadAndFaultTests.A_client_that_reads_nothing_is_held_at_the_output_bound_while_others_are_served)
+        LoadAndFaultTests.A_client_that_reads_nothing_is_held_at_the_output_bound_while_others_are_served
+        EpollBusyPollTests
+        SignalSetTests.The_bits_are_the_kernels_a_blocked_set_reads_back_from_pthread_sigmask
+        RetryTimeLeftTests)
     local exclude=() name
     for name in "${left_out[@]}"; do exclude+=(--exclude "$name"); done
     LINUXIOMUX_NATIVE_DIR=$native "$tests/LinuxIoMux.TestRunner" --label arm64 "${exclude[@]}" "$@" || status=$?
