@@ -1,3 +1,4 @@
+using LinuxIoMux.Tests.Util;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -721,20 +722,5 @@ public partial class DocsExamplesTests
     // ---------------------------------------------------------------- helpers
 
     /// <summary>Runs <paramref name="example"/> with Console.Out captured and returns the non-empty lines.</summary>
-    private static string[] Capture(Action example)
-    {
-        var output = new StringWriter();
-        TextWriter original = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            example();
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    private static string[] Capture(Action example) => ConsoleCapture.Lines(example);
 }

@@ -1,3 +1,4 @@
+using LinuxIoMux.Tests.Util;
 using LinuxIoMux;
 
 namespace LinuxIoMux.Tests.Docs;
@@ -63,20 +64,6 @@ public class PackageReadmeTests
         }
     }
 
-    private static string[] Capture(Action example)
-    {
-        var output = new StringWriter();
-        TextWriter original = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            example();
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    /// <summary>Runs <paramref name="example"/> with Console.Out captured and returns the non-empty lines.</summary>
+    private static string[] Capture(Action example) => ConsoleCapture.Lines(example);
 }
