@@ -9,19 +9,7 @@ public class ReadmeExamplesTests
     [Fact]
     public void Tour_examples_run_and_print_what_the_readme_says()
     {
-        var output = new StringWriter();
-        TextWriter original = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            RunTour();
-        }
-        finally
-        {
-            Console.SetOut(original);
-        }
-
-        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = Util.ConsoleCapture.Lines(RunTour);
         Assert.Equal("data=42 events=In", lines[0]);
         Assert.Equal("42", lines[1]);
         Assert.Matches(@"^fd \d+: In$", lines[2]);
