@@ -15,7 +15,15 @@ internal sealed unsafe class DatagramChain : Chain
     private readonly int[] _receiverFds;
     private readonly byte[] _addresses; // n sockaddr_un records, SockaddrUnSize bytes each
     private readonly uint[] _addressLengths;
+    private readonly int _chainId = Interlocked.Increment(ref s_chains);
     private DatagramSocketHandle? _sender;
+
+    /// <summary>
+    /// Chains made by this process, so each binds names of its own: a socket closed by the previous chain can keep its
+    /// abstract name for a moment after close (an io_uring poll request still holds the file until the ring's
+    /// cancellation runs), and a new chain reusing the name then failed with EADDRINUSE.
+    /// </summary>
+    private static int s_chains;
 
     private DatagramChain(int count)
     {
@@ -102,7 +110,7 @@ internal sealed unsafe class DatagramChain : Chain
         Span<byte> record = _addresses.AsSpan(index * DatagramInterop.SockaddrUnSize, DatagramInterop.SockaddrUnSize);
         BitConverter.TryWriteBytes(record, (ushort)DatagramInterop.AfUnix);
         record[2] = 0; // abstract namespace: no file on disk, gone when the socket closes
-        int nameLength = Encoding.ASCII.GetBytes($"iomux-bench-{Environment.ProcessId}-{index}", record[3..]);
+        int nameLength = Encoding.ASCII.GetBytes($"iomux-bench-{Environment.ProcessId}-{_chainId}-{index}", record[3..]);
         _addressLengths[index] = (uint)(3 + nameLength);
         fixed (byte* address = record)
         {
