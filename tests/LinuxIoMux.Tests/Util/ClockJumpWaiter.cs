@@ -72,8 +72,8 @@ internal static class ClockJumpWaiter
     {
         // /proc/TID/syscall names the syscall a blocked thread is in. x86-64: poll 7, select 23, epoll_wait 232,
         // pselect6 270, ppoll 271, epoll_pwait 281, epoll_pwait2 441. arm64 has only epoll_pwait 22, pselect6 72,
-        // ppoll 73 and epoll_pwait2 441.
-        int[] waits = RuntimeInformation.ProcessArchitecture == Architecture.Arm64
+        // ppoll 73 and epoll_pwait2 441, in the numbering /proc uses (the kernel's: see ProcSyscallNumbering).
+        int[] waits = ProcSyscallNumbering.IsArm64
             ? [22, 72, 73, 441]
             : [7, 23, 232, 270, 271, 281, 441];
         var clock = Stopwatch.StartNew();

@@ -10,24 +10,9 @@ namespace LinuxIoMux.Tests.Util;
 /// </summary>
 internal sealed class EpollBlockedWaiter
 {
-    /// <summary>
-    /// The epoll wait syscall numbers in the numbering /proc uses, which is the kernel's, not the process's: an arm64
-    /// process under qemu-user on an x86-64 kernel sleeps in the host's epoll_pwait (281), not arm64's (22).
-    /// </summary>
-    private static readonly Lazy<int[]> s_kernelEpollWaits = new(() =>
-    {
-        // x86-64: epoll_wait 232, epoll_pwait 281, epoll_pwait2 441. arm64 (no epoll_wait): epoll_pwait 22, epoll_pwait2 441.
-        int[] x64 = [232, 281, 441], arm64 = [22, 441];
-        // Reading our own syscall file shows that read in progress: read is 0 and pread64 17 in x86-64's numbering,
-        // 63 and 67 in arm64's. Anything else: trust the process architecture.
-        string own = File.ReadAllText("/proc/thread-self/syscall");
-        return int.Parse(own.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) switch
-        {
-            0 or 17 => x64,
-            63 or 67 => arm64,
-            _ => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? arm64 : x64,
-        };
-    });
+    /// <summary>The epoll wait syscall numbers in the numbering /proc uses (<see cref="ProcSyscallNumbering"/>).
+    /// x86-64: epoll_wait 232, epoll_pwait 281, epoll_pwait2 441. arm64 (no epoll_wait): epoll_pwait 22, epoll_pwait2 441.</summary>
+    private static readonly Lazy<int[]> s_kernelEpollWaits = new(() => ProcSyscallNumbering.IsArm64 ? [22, 441] : [232, 281, 441]);
 
     private readonly Thread _thread;
     private readonly TaskCompletionSource<int> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
