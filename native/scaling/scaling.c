@@ -5,7 +5,7 @@
  * is written to the next pair (i + 1 mod n), until `writes` bytes have been written. A run's cost is the time from the
  * first write to the last read: it is dominated by how the multiplexer scales with the number of watched fds.
  *
- * usage: scaling BACKEND PAIRS ACTIVE WRITES RUNS [TRANSPORT]    (BACKEND: select | poll | epoll)
+ * usage: scaling BACKEND PAIRS ACTIVE WRITES RUNS [TRANSPORT]    (BACKEND: select | poll | epoll | io_uring)
  * TRANSPORT: pairs (the default: n socketpairs, 2n fds) or dgram (n AF_UNIX SOCK_DGRAM sockets bound to abstract
  * addresses, written with sendto from one sender socket: n + 1 fds, so twice the n fits under RLIMIT_NOFILE)
  * prints one line per run: microseconds (integer nanoseconds / 1000, three decimals)
@@ -25,7 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum backend { BACKEND_SELECT, BACKEND_POLL, BACKEND_EPOLL };
+#include "uring.h"
+
+enum backend { BACKEND_SELECT, BACKEND_POLL, BACKEND_EPOLL, BACKEND_IO_URING };
 
 struct bench {
     enum backend backend;
@@ -41,6 +43,7 @@ struct bench {
     int epfd;
     struct pollfd *pollfds;
     struct epoll_event *events;
+    struct uring ring; /* io_uring: one one-shot POLL_ADD per reader, user_data = its index */
     int max_fd;
     long writes_left;
     long reads_done;
@@ -82,9 +85,31 @@ static void on_readable(struct bench *b, int index)
     }
 }
 
+/* io_uring the way IoUringMultiplexer does it: the enter that waits also submits the re-arms of the descriptors the
+ * previous wait reported; each completion is handled, then its descriptor's POLL_ADD is queued again. */
+static void wait_once_io_uring(struct bench *b)
+{
+    uring_enter(&b->ring, 1);
+    unsigned seen = 0;
+    struct io_uring_cqe *cqe;
+    while ((cqe = uring_peek(&b->ring, seen)) != NULL) {
+        seen++;
+        int index = (int)cqe->user_data;
+        if (cqe->res < 0) {
+            errno = -cqe->res;
+            die("IORING_OP_POLL_ADD");
+        }
+        on_readable(b, index);
+        uring_poll_add(&b->ring, b->readers[index], (uint64_t)index);
+    }
+    uring_advance(&b->ring, seen);
+}
+
 static void wait_once(struct bench *b)
 {
-    if (b->backend == BACKEND_EPOLL) {
+    if (b->backend == BACKEND_IO_URING) {
+        wait_once_io_uring(b);
+    } else if (b->backend == BACKEND_EPOLL) {
         int n = epoll_wait(b->epfd, b->events, b->pairs, -1);
         if (n < 0 && errno != EINTR)
             die("epoll_wait");
@@ -166,6 +191,9 @@ static void setup(struct bench *b)
     b->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (b->epfd < 0)
         die("epoll_create1");
+    /* IoUringMultiplexer's default sizes: 256 SQEs, 4096 CQEs. */
+    if (b->backend == BACKEND_IO_URING)
+        uring_init(&b->ring, 256, 4096);
     for (int i = 0; i < b->pairs; i++) {
         int fds[2];
         if (b->dgram) {
@@ -191,6 +219,8 @@ static void setup(struct bench *b)
         struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
         if (b->backend == BACKEND_EPOLL && epoll_ctl(b->epfd, EPOLL_CTL_ADD, fds[0], &ev) != 0)
             die("epoll_ctl");
+        if (b->backend == BACKEND_IO_URING)
+            uring_poll_add(&b->ring, fds[0], (uint64_t)i);
     }
     if (b->backend == BACKEND_SELECT && b->max_fd >= FD_SETSIZE) {
         fprintf(stderr, "scaling: select cannot watch fd %d (FD_SETSIZE %d)\n", b->max_fd, FD_SETSIZE);
@@ -201,7 +231,7 @@ static void setup(struct bench *b)
 int main(int argc, char **argv)
 {
     if (argc != 6 && argc != 7) {
-        fprintf(stderr, "usage: %s select|poll|epoll PAIRS ACTIVE WRITES RUNS [pairs|dgram]\n", argv[0]);
+        fprintf(stderr, "usage: %s select|poll|epoll|io_uring PAIRS ACTIVE WRITES RUNS [pairs|dgram]\n", argv[0]);
         return 2;
     }
     struct bench b;
@@ -212,6 +242,8 @@ int main(int argc, char **argv)
         b.backend = BACKEND_POLL;
     else if (strcmp(argv[1], "epoll") == 0)
         b.backend = BACKEND_EPOLL;
+    else if (strcmp(argv[1], "io_uring") == 0)
+        b.backend = BACKEND_IO_URING;
     else {
         fprintf(stderr, "scaling: unknown backend '%s'\n", argv[1]);
         return 2;

@@ -15,6 +15,9 @@ internal static class NativeScaling
     /// <summary>native/scaling's exit code when select would have to watch an fd of FD_SETSIZE or more.</summary>
     private const int ExitFdSetSize = 4;
 
+    /// <summary>native/scaling's exit code when io_uring_setup fails with EPERM or ENOSYS (disabled or blocked here).</summary>
+    private const int ExitIoUringUnavailable = 5;
+
     /// <summary>Runs <c>scaling BACKEND n active writes runs TRANSPORT</c> and returns its runs.</summary>
     /// <exception cref="InvalidOperationException">The program failed for another reason, or printed no runs.</exception>
     internal static ScalingResult Measure(string program, ScalingBackend backend, Transport transport, int n, int active, int writes, int runs)
@@ -59,6 +62,8 @@ internal static class NativeScaling
                 return ScalingResult.Skipped(backend, transport, n, active, $"n/a (FD_SETSIZE: {stderr})");
             case ExitFdLimit:
                 return ScalingResult.Skipped(backend, transport, n, active, $"n/a ({stderr})");
+            case ExitIoUringUnavailable:
+                return ScalingResult.Skipped(backend, transport, n, active, $"n/a (io_uring is disabled or blocked here: {stderr})");
             default:
                 throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {exitCode}: {stderr}");
         }

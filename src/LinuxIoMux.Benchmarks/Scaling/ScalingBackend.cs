@@ -6,8 +6,7 @@ namespace LinuxIoMux.Benchmarks.Scaling;
 /// <param name="Layer">Bare wrapper, the reactor, or the C program.</param>
 internal sealed record ScalingBackend(string Name, MultiplexerKind Kind, BackendLayer Layer)
 {
-    /// <summary>The eleven columns in table order: wrappers, reactor, C; select, poll, epoll, io_uring within each
-    /// (io_uring has no C column yet).</summary>
+    /// <summary>The twelve columns in table order: wrappers, reactor, C; select, poll, epoll, io_uring within each.</summary>
     internal static IReadOnlyList<ScalingBackend> All { get; } =
     [
         new("select", MultiplexerKind.Select, BackendLayer.Wrapper),
@@ -21,6 +20,7 @@ internal sealed record ScalingBackend(string Name, MultiplexerKind Kind, Backend
         new("C select", MultiplexerKind.Select, BackendLayer.Native),
         new("C poll", MultiplexerKind.Poll, BackendLayer.Native),
         new("C epoll", MultiplexerKind.Epoll, BackendLayer.Native),
+        new("C io_uring", MultiplexerKind.IoUring, BackendLayer.Native),
     ];
 
     /// <summary>The system call's name as the C program takes it: select, poll, epoll (or io_uring).</summary>

@@ -21,7 +21,7 @@ public sealed partial class QuickBenchmarkTests : IDisposable
     ];
 
     private static readonly string[] s_scalingBackends =
-        ["select", "poll", "epoll", "io_uring", "reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C select", "C poll", "C epoll"];
+        ["select", "poll", "epoll", "io_uring", "reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C select", "C poll", "C epoll", "C io_uring"];
 
     private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "C epoll"];
 
@@ -62,7 +62,7 @@ public sealed partial class QuickBenchmarkTests : IDisposable
         {
             AssertEveryColumnHasANumber(table, s_scalingBackends);
             AssertCellsArePositiveOrExplained(table);
-            foreach (string syscall in new[] { "select", "poll", "epoll" })
+            foreach (string syscall in new[] { "select", "poll", "epoll", "io_uring" })
             {
                 AssertCFilledWhereManagedIs(table, managed: syscall, c: "C " + syscall);
             }
