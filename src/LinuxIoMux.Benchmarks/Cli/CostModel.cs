@@ -27,7 +27,7 @@ internal static class CostModel
     /// <summary>One latency cell: server start, connecting the idle connections, the round trips.</summary>
     internal static double LatencySeconds(MultiplexerKind kind, int idle, int roundTrips)
     {
-        double perRoundTrip = 30 + (kind == MultiplexerKind.Epoll ? 0 : idle * MicrosecondsPerScannedFd);
+        double perRoundTrip = 30 + (kind is MultiplexerKind.Epoll or MultiplexerKind.IoUring ? 0 : idle * MicrosecondsPerScannedFd);
         return DotnetStartSeconds + idle * 60 / 1e6 + roundTrips * perRoundTrip / 1e6;
     }
 }

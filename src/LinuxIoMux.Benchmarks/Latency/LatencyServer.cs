@@ -12,6 +12,7 @@ internal sealed record LatencyServer(string Name, MultiplexerKind Kind, bool IsN
         new("reactor-select", MultiplexerKind.Select, false),
         new("reactor-poll", MultiplexerKind.Poll, false),
         new("reactor-epoll", MultiplexerKind.Epoll, false),
+        new("reactor-io_uring", MultiplexerKind.IoUring, false),
         new("C epoll", MultiplexerKind.Epoll, true),
     ];
 

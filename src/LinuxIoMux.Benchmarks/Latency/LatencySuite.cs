@@ -39,6 +39,11 @@ internal static class LatencySuite
             return new LatencyResult(server.Name, idle, [], $"n/a (FD_SETSIZE: {idle + 1} connections)");
         }
 
+        if (!Multiplexer.IsSupported(server.Kind))
+        {
+            return new LatencyResult(server.Name, idle, [], "n/a (io_uring is disabled or blocked here)");
+        }
+
         if ((ulong)(idle + DescriptorReserve) > limits.Soft)
         {
             return new LatencyResult(server.Name, idle, [], $"n/a (RLIMIT_NOFILE hard limit {limits.Hard})");

@@ -23,7 +23,7 @@ public sealed partial class QuickBenchmarkTests : IDisposable
     private static readonly string[] s_scalingBackends =
         ["select", "poll", "epoll", "io_uring", "reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C select", "C poll", "C epoll", "C io_uring"];
 
-    private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "C epoll"];
+    private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C epoll"];
 
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("linuxiomux-bench-");
 
