@@ -8,7 +8,7 @@ namespace SelectVsPollVsEpoll;
 /// </summary>
 internal sealed class ResultTable
 {
-    private static readonly string[] s_header = ["n", "select ns", "poll ns", "epoll ns", "epoll speed-up over poll"];
+    private static readonly string[] s_header = ["n", "select ns", "poll ns", "epoll ns", "epoll speed-up over poll", "io_uring ns"];
 
     private readonly List<string[]> _rows = [];
     private readonly List<string> _notes = [];
@@ -21,12 +21,13 @@ internal sealed class ResultTable
         Number(costs.PollNanoseconds),
         Number(costs.EpollNanoseconds),
         costs.EpollSpeedUpOverPoll.ToString("0.0", CultureInfo.InvariantCulture) + "x",
+        costs.IoUringNanoseconds is double ioUring ? Number(ioUring) : "n/a (io_uring blocked)",
     ]);
 
     /// <summary>Adds a size that was not measured; the reason is printed as a note under the table.</summary>
     internal void AddSkipped(int n, string reason)
     {
-        _rows.Add([Number(n), "skipped (fd limit)", "-", "-", "-"]);
+        _rows.Add([Number(n), "skipped (fd limit)", "-", "-", "-", "-"]);
         _notes.Add($"n={n} skipped: {reason}");
     }
 

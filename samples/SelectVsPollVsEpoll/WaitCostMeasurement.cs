@@ -3,8 +3,8 @@ using LinuxIoMux;
 namespace SelectVsPollVsEpoll;
 
 /// <summary>
-/// Measures one size: creates n socketpairs with one readable, registers the watched ends with select, poll and
-/// epoll in turn, and times a zero-timeout wait through each with <see cref="BatchTimer"/>.
+/// Measures one size: creates n socketpairs with one readable, registers the watched ends with select, poll, epoll
+/// and io_uring in turn, and times a zero-timeout wait through each with <see cref="BatchTimer"/>.
 /// </summary>
 internal static class WaitCostMeasurement
 {
@@ -19,7 +19,8 @@ internal static class WaitCostMeasurement
         double? select = MeasureSelect(pairs, progress);
         double poll = MeasurePoll(pairs, progress);
         double epoll = MeasureEpoll(pairs, progress);
-        return new WaitCosts(n, select, poll, epoll);
+        double? ioUring = MeasureIoUring(pairs, progress);
+        return new WaitCosts(n, select, poll, epoll) { IoUringNanoseconds = ioUring };
     }
 
     private static double? MeasureSelect(SocketPairSet pairs, Action<string> progress)
@@ -63,6 +64,26 @@ internal static class WaitCostMeasurement
 
         double nanoseconds = BatchTimer.MedianNanosecondsPerCall(new EpollWaitLoop(epoll, (ulong)pairs.ReadyIndex, n));
         progress($"n={n}: epoll   {nanoseconds,10:#,0} ns per wait");
+        return nanoseconds;
+    }
+
+    private static double? MeasureIoUring(SocketPairSet pairs, Action<string> progress)
+    {
+        int n = pairs.Watched.Count;
+        if (!Multiplexer.IsSupported(MultiplexerKind.IoUring))
+        {
+            progress($"n={n}: io_uring skipped: disabled or blocked here (see docs/io_uring.md)");
+            return null;
+        }
+
+        using var ring = new IoUringMultiplexer();
+        for (int i = 0; i < n; i++)
+        {
+            ring.Add(pairs.Watched[i].Fd, Interest.Readable, token: (ulong)i); // the pairs outlive the ring (disposed first)
+        }
+
+        double nanoseconds = BatchTimer.MedianNanosecondsPerCall(new IoUringWaitLoop(ring, (ulong)pairs.ReadyIndex, n));
+        progress($"n={n}: io_uring {nanoseconds,9:#,0} ns per wait");
         return nanoseconds;
     }
 }

@@ -7,6 +7,10 @@ namespace SelectVsPollVsEpoll;
 /// <param name="EpollNanoseconds">epoll's cost.</param>
 internal sealed record WaitCosts(int N, double? SelectNanoseconds, double PollNanoseconds, double EpollNanoseconds)
 {
+    /// <summary>io_uring's cost (<see cref="LinuxIoMux.IoUringMultiplexer"/>), or <see langword="null"/> where io_uring is
+    /// disabled or blocked.</summary>
+    internal double? IoUringNanoseconds { get; init; }
+
     /// <summary>How many times faster one epoll wait is than one poll wait.</summary>
     internal double EpollSpeedUpOverPoll => PollNanoseconds / EpollNanoseconds;
 }
