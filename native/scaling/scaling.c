@@ -44,6 +44,7 @@ struct bench {
     struct pollfd *pollfds;
     struct epoll_event *events;
     struct uring ring; /* io_uring: one one-shot POLL_ADD per reader, user_data = its index */
+    int *ready;        /* io_uring: the indexes one wait reaped */
     int max_fd;
     long writes_left;
     long reads_done;
@@ -85,24 +86,31 @@ static void on_readable(struct bench *b, int index)
     }
 }
 
-/* io_uring the way IoUringMultiplexer does it: the enter that waits also submits the re-arms of the descriptors the
- * previous wait reported; each completion is handled, then its descriptor's POLL_ADD is queued again. */
+/* io_uring the way IoUringMultiplexer waits, level-triggered: the io_uring_enter that waits also submits the re-arms
+ * of the descriptors the previous wait reported (a descriptor that is still ready completes again at once), then the
+ * completions in the CQ at that moment are taken as one batch and handled, and each handled descriptor's POLL_ADD is
+ * queued for the next wait. Completions posted while the batch is handled wait for the next wait, as in the managed
+ * loop: reaping them at once and deferring the re-arms would save most enters (the handlers' writes post the next
+ * completion before the wait) but would break the level-triggered contract (a reported descriptor that is still
+ * ready would not be reported by the next wait). */
 static void wait_once_io_uring(struct bench *b)
 {
     uring_enter(&b->ring, 1);
-    unsigned seen = 0;
+    /* Copy the batch out and hand the CQEs back before the handlers run, as the managed wait fills its caller's array. */
+    int count = 0;
     struct io_uring_cqe *cqe;
-    while ((cqe = uring_peek(&b->ring, seen)) != NULL) {
-        seen++;
-        int index = (int)cqe->user_data;
+    while (count < b->pairs && (cqe = uring_peek(&b->ring, (unsigned)count)) != NULL) {
         if (cqe->res < 0) {
             errno = -cqe->res;
             die("IORING_OP_POLL_ADD");
         }
-        on_readable(b, index);
-        uring_poll_add(&b->ring, b->readers[index], (uint64_t)index);
+        b->ready[count++] = (int)cqe->user_data;
     }
-    uring_advance(&b->ring, seen);
+    uring_advance(&b->ring, (unsigned)count);
+    for (int i = 0; i < count; i++) {
+        on_readable(b, b->ready[i]);
+        uring_poll_add(&b->ring, b->readers[b->ready[i]], (uint64_t)b->ready[i]);
+    }
 }
 
 static void wait_once(struct bench *b)
@@ -178,9 +186,10 @@ static void setup(struct bench *b)
     b->writers = calloc((size_t)b->pairs, sizeof(int));
     b->pollfds = calloc((size_t)b->pairs, sizeof(struct pollfd));
     b->events = calloc((size_t)b->pairs, sizeof(struct epoll_event));
+    b->ready = calloc((size_t)b->pairs, sizeof(int));
     b->addresses = calloc((size_t)b->pairs, sizeof(struct sockaddr_un));
     b->address_lengths = calloc((size_t)b->pairs, sizeof(socklen_t));
-    if (!b->readers || !b->writers || !b->pollfds || !b->events || !b->addresses || !b->address_lengths)
+    if (!b->readers || !b->writers || !b->pollfds || !b->events || !b->ready || !b->addresses || !b->address_lengths)
         die("calloc");
     if (b->dgram) {
         b->sender = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
