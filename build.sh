@@ -14,7 +14,10 @@
 #   test-container  builds the repository's Dockerfile and runs the suite in it (docker when an engine answers, else
 #           podman with a local Debian base image) under soft RLIMIT_NOFILE 1024 and --cpus 1; prints
 #           "container: N passed, N failed, N skipped"
-#   compare the sample servers under redis-benchmark and wrk next to redis-server and Kestrel (tools/compare-servers.sh)
+#   compare the sample servers under redis-benchmark (-P 16 and -P 1) and wrk (64 and 256 connections) beside redis-server,
+#           nginx and Kestrel, on every backend, interleaved over rounds (tools/compare-servers.sh; extra args go to it,
+#           e.g. --rounds 5 --tests resp-p1 --servers RespServer --backends epoll; --help lists them); tables and a PNG
+#           chart in artifacts/compare/
 #   pack    the NuGet package (+ symbols) in artifacts/packages, then install it from there into a throwaway
 #           console project and run it
 #   clean   remove artifacts/ and every bin/ and obj/
@@ -233,9 +236,9 @@ case $command in
     soak) run_soak "$@" ;;
     demo) run_demo "$@" ;;
     bench) run_bench "$@" ;;
-    compare) build_all; step "tools/compare-servers.sh"; tools/compare-servers.sh ;;
+    compare) build_all; step "tools/compare-servers.sh $*"; tools/compare-servers.sh "$@" ;;
     pack) pack ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) echo "build.sh: unknown command '$command' (try ./build.sh help)" >&2; exit 2 ;;
 esac

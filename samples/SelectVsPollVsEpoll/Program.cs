@@ -36,12 +36,16 @@ internal static class Program
         try
         {
             var table = new ResultTable();
+            var nativeTable = new NativeRatioTable();
+            string? nativeProgram = NativeWaitCost.Locate();
             var total = Stopwatch.StartNew();
             foreach (int n in options.Sizes)
             {
                 if (EnsureDescriptorsFor(n, out string? reason))
                 {
-                    table.Add(WaitCostMeasurement.Measure(n, Progress));
+                    WaitCosts managed = WaitCostMeasurement.Measure(n, Progress);
+                    table.Add(managed);
+                    MeasureInC(nativeProgram, managed, nativeTable);
                 }
                 else
                 {
@@ -53,9 +57,17 @@ internal static class Program
             Console.Out.Flush();
             Console.WriteLine();
             table.Write(Console.Out);
+            if (!nativeTable.IsEmpty)
+            {
+                Console.WriteLine();
+                Console.WriteLine("The same calls timed in C (native/waitcost, same method, run right after each size):");
+                Console.WriteLine();
+                nativeTable.Write(Console.Out);
+            }
+
             return 0;
         }
-        catch (Exception exception) when (exception is WaitVerificationException or UnixException)
+        catch (Exception exception) when (exception is WaitVerificationException or UnixException or InvalidOperationException)
         {
             Console.Error.WriteLine($"SelectVsPollVsEpoll: FAILED: {exception.Message}");
             return 1;
@@ -84,6 +96,30 @@ internal static class Program
 
         reason = null;
         return true;
+    }
+
+    /// <summary>
+    /// Times the same size in C right after the managed run (same load), the C program's watched descriptors starting
+    /// at the number the managed pairs started at, so select's nfds matches; says why when there is no C program.
+    /// </summary>
+    private static void MeasureInC(string? program, WaitCosts managed, NativeRatioTable table)
+    {
+        if (program is null)
+        {
+            Progress($"n={managed.N}: no C column: native/waitcost not found (./build.sh build puts it in artifacts/native)");
+            return;
+        }
+
+        WaitCosts native = NativeWaitCost.Measure(program, managed.N, NextFreeDescriptor());
+        Progress($"n={managed.N}: C       select {native.SelectNanoseconds:#,0} ns, poll {native.PollNanoseconds:#,0} ns, epoll {native.EpollNanoseconds:#,0} ns");
+        table.Add(managed, native);
+    }
+
+    /// <summary>The descriptor number the kernel hands out next here (the lowest free one): where the managed pairs began.</summary>
+    private static int NextFreeDescriptor()
+    {
+        using Microsoft.Win32.SafeHandles.SafeFileHandle probe = File.OpenHandle("/dev/null");
+        return (int)probe.DangerousGetHandle();
     }
 
     /// <summary>Descriptors open in this process right now (entries of /proc/self/fd, minus the one listing it).</summary>

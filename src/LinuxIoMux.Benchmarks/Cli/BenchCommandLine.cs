@@ -12,7 +12,7 @@ internal static class BenchCommandLine
 {
     /// <summary>The command words this parser owns; anything else goes to BenchmarkDotNet's switcher.</summary>
     internal static bool Owns(string first) =>
-        first is "report" or "scaling" or "latency" or "help" or "--help" or "-h" or "-?";
+        first is "report" or "scaling" or "latency" or Compare.CompareChartCommand.Name or "help" or "--help" or "-h" or "-?";
 
     /// <summary>Parses and runs; returns the exit code.</summary>
     internal static int Run(string[] args)
@@ -60,6 +60,8 @@ internal static class BenchCommandLine
             });
             root.Subcommands.Add(command);
         }
+
+        root.Subcommands.Add(Compare.CompareChartCommand.Create());
 
         ParseResult parsed = root.Parse(args is ["help"] ? ["--help"] : args);
         if (parsed.Errors.Count > 0)

@@ -74,7 +74,7 @@ public static unsafe class Select
     /// <summary>The one wait loop: select, or pselect when <paramref name="mask"/> is not null (null: the thread's own mask).</summary>
     private static int WaitCore(ref FdSet read, ref FdSet write, ref FdSet except, in WaitDeadline deadline, SignalSet* mask = null)
     {
-        int nfds = Math.Max(read.HighestFd, Math.Max(write.HighestFd, except.HighestFd)) + 1;
+        int nfds = FdSet.Nfds(ref read, ref write, ref except);
         fixed (FdSet* readPointer = &read)
         fixed (FdSet* writePointer = &write)
         fixed (FdSet* exceptPointer = &except)
