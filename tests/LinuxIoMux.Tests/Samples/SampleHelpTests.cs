@@ -33,7 +33,7 @@ public class SampleHelpTests
     }
 
     /// <summary>The sample's build output: beside the tests when referenced, else its own bin folder (same configuration).</summary>
-    private static string Locate(string sample)
+    internal static string Locate(string sample)
     {
         string beside = Path.Combine(AppContext.BaseDirectory, sample + ".dll");
         if (File.Exists(beside))
