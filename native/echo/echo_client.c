@@ -11,7 +11,9 @@
  *   connects, runs the warm-up, prints "warm" and waits for a line on stdin (the harness reads the server's
  *   allocation counter meanwhile: no round trip is in flight); then runs the measured phase, stops sending at the
  *   deadline, waits for every outstanding echo, writes each measured round trip as a uint64 nanosecond count to
- *   SAMPLES_FILE and prints "done ROUND_TRIPS SECONDS"; then waits for end of input and closes the connections.
+ *   SAMPLES_FILE and prints "done ROUND_TRIPS SECONDS CPU_SECONDS" (the client's own user + system time in the
+ *   phase: near SECONDS would mean the client, not the server, is the bottleneck); then waits for end of input and
+ *   closes the connections.
  * Every echo is compared with what was sent; a wrong byte or a closed connection is an error (exit 1).
  */
 #define _GNU_SOURCE
@@ -138,6 +140,14 @@ static long run_phase(int epfd, struct connection *connections, size_t count, ui
     return round_trips;
 }
 
+static double cpu_seconds(void)
+{
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) != 0)
+        die("getrusage");
+    return (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 static void raise_fd_limit(size_t connections)
 {
     struct rlimit limit;
@@ -207,13 +217,15 @@ int main(int argc, char **argv)
     wait_for_line();
 
     uint64_t started = now_ns();
+    double cpu_started = cpu_seconds();
     long round_trips = run_phase(epfd, connections, count, measure_ns, 1);
     double seconds = (double)(now_ns() - started) / 1e9;
+    double cpu = cpu_seconds() - cpu_started;
 
     FILE *file = fopen(argv[5], "wb");
     if (!file || fwrite(samples, sizeof *samples, sample_count, file) != sample_count || fclose(file) != 0)
         die(argv[5]);
-    printf("done %ld %.6f\n", round_trips, seconds);
+    printf("done %ld %.6f %.6f\n", round_trips, seconds, cpu);
     fflush(stdout);
 
     char line[64];

@@ -33,6 +33,15 @@ internal sealed record BenchOptions
     /// <summary>Untimed round trips before the timed ones.</summary>
     internal int WarmupRoundTrips { get; init; } = 500;
 
+    /// <summary>Echo benchmark connection counts, each connection keeping one message in flight.</summary>
+    internal IReadOnlyList<int> EchoConnections { get; init; } = [1, 64, 1000];
+
+    /// <summary>Echo warm-up per cell, milliseconds (not measured: JIT tiering, TCP windows, pool threads settle).</summary>
+    internal int EchoWarmupMilliseconds { get; init; } = 1000;
+
+    /// <summary>Echo measured phase per cell, milliseconds.</summary>
+    internal int EchoMeasureMilliseconds { get; init; } = 3000;
+
     /// <summary>Where report.md and the PNG charts go.</summary>
     internal string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
@@ -53,5 +62,7 @@ internal sealed record BenchOptions
         IdleCounts = [10, 100],
         RoundTrips = 200,
         WarmupRoundTrips = 50,
+        EchoWarmupMilliseconds = 100,
+        EchoMeasureMilliseconds = 200,
     };
 }
