@@ -26,7 +26,8 @@ internal static class BenchCommandLine
         var idle = PositiveList("--idle", "idle loopback connections per latency cell [default: 10,100,1000,10000]");
         var roundTrips = Positive("--round-trips", "timed 64-byte round trips per latency cell [default: 5000]");
         var connections = PositiveList("--connections", "echo benchmark connections per cell [default: 1,64,1000]");
-        var echoMilliseconds = Positive("--echo-ms", "measured milliseconds per echo cell, after a third as long of warm-up [default: 3000]");
+        var echoMilliseconds = Positive("--echo-ms", "measured milliseconds per echo cell and round, after half as long of warm-up [default: 1000]");
+        var echoRounds = Positive("--echo-rounds", "rounds over every echo cell, servers taking turns, pooled per cell [default: 3]");
         var noDatagrams = new Option<bool>("--no-dgram") { Description = "socketpairs only: skip the n + 1 descriptor datagram transport" };
 
         var root = new RootCommand("""
@@ -42,7 +43,7 @@ internal static class BenchCommandLine
             ("echo", "echo round trips, throughput and allocations at N busy connections: callback reactor, async reactor, Socket async, C"),
         })
         {
-            var command = new Command(name, description) { quick, output, native, sizes, runs, writes, idle, roundTrips, connections, echoMilliseconds, noDatagrams };
+            var command = new Command(name, description) { quick, output, native, sizes, runs, writes, idle, roundTrips, connections, echoMilliseconds, echoRounds, noDatagrams };
             command.SetAction(result =>
             {
                 string commandLine = Environment.GetEnvironmentVariable("LINUXIOMUX_BENCH_COMMAND")
@@ -59,7 +60,8 @@ internal static class BenchCommandLine
                     RoundTrips = result.GetValue(roundTrips) ?? options.RoundTrips,
                     EchoConnections = OrDefault(result.GetValue(connections), options.EchoConnections),
                     EchoMeasureMilliseconds = result.GetValue(echoMilliseconds) ?? options.EchoMeasureMilliseconds,
-                    EchoWarmupMilliseconds = result.GetValue(echoMilliseconds) is { } ms ? Math.Max(1, ms / 3) : options.EchoWarmupMilliseconds,
+                    EchoWarmupMilliseconds = result.GetValue(echoMilliseconds) is { } ms ? Math.Max(1, ms / 2) : options.EchoWarmupMilliseconds,
+                    EchoRounds = result.GetValue(echoRounds) ?? options.EchoRounds,
                     Transports = result.GetValue(noDatagrams) ? [Scaling.Transport.SocketPairs] : options.Transports,
                 };
                 return SuiteCommand.Run(name, options);

@@ -36,11 +36,14 @@ internal sealed record BenchOptions
     /// <summary>Echo benchmark connection counts, each connection keeping one message in flight.</summary>
     internal IReadOnlyList<int> EchoConnections { get; init; } = [1, 64, 1000];
 
-    /// <summary>Echo warm-up per cell, milliseconds (not measured: JIT tiering, TCP windows, pool threads settle).</summary>
-    internal int EchoWarmupMilliseconds { get; init; } = 1000;
+    /// <summary>Echo warm-up per cell and round, milliseconds (not measured: JIT tiering, TCP windows, pool threads settle).</summary>
+    internal int EchoWarmupMilliseconds { get; init; } = 500;
 
-    /// <summary>Echo measured phase per cell, milliseconds.</summary>
-    internal int EchoMeasureMilliseconds { get; init; } = 3000;
+    /// <summary>Echo measured phase per cell and round, milliseconds.</summary>
+    internal int EchoMeasureMilliseconds { get; init; } = 1000;
+
+    /// <summary>Rounds over every echo cell, servers taking turns; a cell's rounds are pooled.</summary>
+    internal int EchoRounds { get; init; } = 3;
 
     /// <summary>Where report.md and the PNG charts go.</summary>
     internal string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
@@ -64,5 +67,6 @@ internal sealed record BenchOptions
         WarmupRoundTrips = 50,
         EchoWarmupMilliseconds = 100,
         EchoMeasureMilliseconds = 200,
+        EchoRounds = 1,
     };
 }

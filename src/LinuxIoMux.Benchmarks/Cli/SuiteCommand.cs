@@ -31,7 +31,7 @@ internal static class SuiteCommand
         var report = new BenchReport(
             options.CommandLine, options.Quick, options.Writes, options.Runs, options.RoundTrips,
             MachineInfo.Collect(atStart, inForce), loadAtStart, MachineInfo.ReadFirstLine("/proc/loadavg") ?? "unknown",
-            started, clock.Elapsed, scaling, latency, echo, options.EchoWarmupMilliseconds, options.EchoMeasureMilliseconds, openFdsAtStart, MachineInfo.CountOpenDescriptors());
+            started, clock.Elapsed, scaling, latency, echo, options.EchoWarmupMilliseconds, options.EchoMeasureMilliseconds, options.EchoRounds, openFdsAtStart, MachineInfo.CountOpenDescriptors());
         Console.Error.WriteLine($"bench: open descriptors at start {report.OpenFdsAtStart}, at end {report.OpenFdsAtEnd}");
         Directory.CreateDirectory(options.OutputDirectory);
         IReadOnlyList<ChartFile> charts = ChartWriter.WriteAll(report, options.OutputDirectory);

@@ -26,6 +26,18 @@ internal sealed record EchoResult(
     /// <summary>The client's CPU time as a share of the phase: 1 would mean the client is the bottleneck.</summary>
     internal double ClientCpuShare => ClientCpuSeconds / Seconds;
 
+    /// <summary>Two rounds of the same cell as one: samples, times and allocations added; n/a if either is.</summary>
+    internal static EchoResult Pool(EchoResult first, EchoResult second) =>
+        first.NotApplicable is not null ? first
+        : second.NotApplicable is not null ? second
+        : first with
+        {
+            RoundTripMicroseconds = [.. first.RoundTripMicroseconds, .. second.RoundTripMicroseconds],
+            Seconds = first.Seconds + second.Seconds,
+            ClientCpuSeconds = first.ClientCpuSeconds + second.ClientCpuSeconds,
+            AllocatedBytes = first.AllocatedBytes + second.AllocatedBytes,
+        };
+
     /// <summary>Server allocations per round trip, or null for the C server.</summary>
     internal double? AllocatedBytesPerRoundTrip => AllocatedBytes is { } bytes ? (double)bytes / RoundTripMicroseconds.Count : null;
 }

@@ -14,10 +14,17 @@ internal static class EchoSuite
     /// <summary>Descriptors kept free beyond the connections: the runtime's own, the listener, epoll fd, eventfd.</summary>
     private const int DescriptorReserve = 128;
 
-    /// <summary>Runs every cell, reporting progress on standard error.</summary>
+    /// <summary>
+    /// Runs every cell <see cref="BenchOptions.EchoRounds"/> times, the servers taking turns, and pools each cell's
+    /// rounds: on a shared machine a burst of someone else's load then spreads over all servers instead of landing on
+    /// whichever one happened to run during it. Progress goes to standard error.
+    /// </summary>
     internal static IReadOnlyList<EchoResult> Run(BenchOptions options, FdLimits limits)
     {
-        var cases = (from connections in options.EchoConnections from server in EchoServer.All select (connections, server)).ToList();
+        var cases = (from round in Enumerable.Range(1, options.EchoRounds)
+                     from connections in options.EchoConnections
+                     from server in EchoServer.All
+                     select (connections, server)).ToList();
         double Predict((int Connections, EchoServer Server) c) =>
             (c.Server.IsManaged ? 0.3 : 0.01) + (options.EchoWarmupMilliseconds + options.EchoMeasureMilliseconds) / 1000.0;
 
@@ -31,7 +38,7 @@ internal static class EchoSuite
         }
 
         Console.Error.WriteLine($"echo: done in {progress.Elapsed.TotalSeconds:F0} s");
-        return results;
+        return [.. results.GroupBy(r => (r.Server, r.Connections)).Select(cell => cell.Aggregate(EchoResult.Pool))];
     }
 
     private static EchoResult Measure(BenchOptions options, FdLimits limits, EchoServer server, int connections)

@@ -20,7 +20,8 @@ namespace LinuxIoMux.Benchmarks.Report;
 /// <param name="Latency">The latency cells (empty if not run).</param>
 /// <param name="Echo">The echo cells (empty if not run).</param>
 /// <param name="EchoWarmupMilliseconds">Echo warm-up per cell.</param>
-/// <param name="EchoMeasureMilliseconds">Echo measured phase per cell.</param>
+/// <param name="EchoMeasureMilliseconds">Echo measured phase per cell and round.</param>
+/// <param name="EchoRounds">Rounds over every echo cell, pooled per cell.</param>
 /// <param name="OpenFdsAtStart">Entries in /proc/self/fd when the run started.</param>
 /// <param name="OpenFdsAtEnd">Entries in /proc/self/fd after every cell closed its descriptors.</param>
 internal sealed record BenchReport(
@@ -39,5 +40,6 @@ internal sealed record BenchReport(
     IReadOnlyList<EchoResult> Echo,
     int EchoWarmupMilliseconds,
     int EchoMeasureMilliseconds,
+    int EchoRounds,
     int OpenFdsAtStart,
     int OpenFdsAtEnd);

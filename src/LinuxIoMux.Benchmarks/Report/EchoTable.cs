@@ -15,6 +15,8 @@ internal static class EchoTable
     {
         AppendTable(markdown, results, "p50 / p99 microseconds per 64-byte round trip (lower is better):",
             r => $"{ScalingTable.Number(r.P50)} / {ScalingTable.Number(r.P99)}");
+        AppendTable(markdown, results, $"p50 ÷ {Baseline} p50 in the same run (below 1: faster than what users pick today; issue 11's target for the async reactor at 64 connections is 0.7 or less):",
+            r => RatioToBaseline(results, r));
         AppendTable(markdown, results, "Round trips per second, all connections together (higher is better):",
             r => r.RoundTripsPerSecond.ToString("N0", CultureInfo.InvariantCulture));
         AppendTable(markdown, results, "Bytes allocated by the server process per round trip (GC.GetTotalAllocatedBytes(precise: true) over the measured phase ÷ round trips; n/a for C):",
@@ -28,6 +30,14 @@ internal static class EchoTable
 
         markdown.AppendLine();
     }
+
+    /// <summary>The column the others are compared with: System.Net.Sockets async, the default choice in C# today.</summary>
+    private const string Baseline = "socket-async";
+
+    private static string RatioToBaseline(IReadOnlyList<EchoResult> results, EchoResult cell) =>
+        results.FirstOrDefault(r => r.Server == Baseline && r.Connections == cell.Connections) is { IsMeasured: true } baseline
+            ? (cell.P50 / baseline.P50).ToString("F2", CultureInfo.InvariantCulture)
+            : "-";
 
     private static void AppendTable(StringBuilder markdown, IReadOnlyList<EchoResult> results, string title, Func<EchoResult, string> format)
     {

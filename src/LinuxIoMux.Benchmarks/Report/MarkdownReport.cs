@@ -56,8 +56,9 @@ internal static class MarkdownReport
             markdown.AppendLine("## Echo: round trips, throughput and allocations at N busy connections").AppendLine();
             markdown.AppendLine($"native/echo_client (C, one epoll loop, TCP_NODELAY) keeps one 64-byte message in flight on each of N " +
                                 $"loopback connections: the next message goes out when the echo of the previous one is complete, so " +
-                                $"N is also the number of messages in flight. {report.EchoWarmupMilliseconds} ms of warm-up, then " +
-                                $"{report.EchoMeasureMilliseconds} ms measured; every round trip of the measured phase is a sample " +
+                                $"N is also the number of messages in flight. Per cell {report.EchoWarmupMilliseconds} ms of warm-up, then " +
+                                $"{report.EchoMeasureMilliseconds} ms measured, in {report.EchoRounds} round(s) with the servers " +
+                                "taking turns (a cell's rounds pooled, so a burst of other load is shared out); every round trip of the measured phase is a sample " +
                                 "(clock_gettime(CLOCK_MONOTONIC) around it). The client is C so that it costs less per round trip " +
                                 "than any server here; the same client drives them all. Servers run as subprocesses, one loop each: " +
                                 "reactor-callback is a Reactor (epoll) with a readiness handler per connection, socket-async is " +
