@@ -41,6 +41,7 @@ internal static class EchoBenchServer
     private static Action<Socket>? StartFor(string mode) => mode switch
     {
         "callback" => CallbackEchoServer.Start,
+        "async" => AsyncReactorEchoServer.Start,
         "sockets" => SocketAsyncEchoServer.Start,
         _ => null,
     };

@@ -8,12 +8,13 @@ namespace LinuxIoMux.Benchmarks.Echo;
 internal sealed record EchoServer(string Name, string? Mode)
 {
     /// <summary>The modes <c>echo-bench-server</c> accepts.</summary>
-    internal static IReadOnlyList<string> ManagedModes { get; } = ["callback", "sockets"];
+    internal static IReadOnlyList<string> ManagedModes { get; } = ["callback", "async", "sockets"];
 
-    /// <summary>The callback reactor, plain Socket async on the thread pool, and the C server.</summary>
+    /// <summary>The callback reactor, the async reactor, plain Socket async on the thread pool, and the C server.</summary>
     internal static IReadOnlyList<EchoServer> All { get; } =
     [
         new("reactor-callback", "callback"),
+        new("reactor-async", "async"),
         new("socket-async", "sockets"),
         new("C epoll", null),
     ];

@@ -61,7 +61,9 @@ internal static class MarkdownReport
                                 "taking turns (a cell's rounds pooled, so a burst of other load is shared out); every round trip of the measured phase is a sample " +
                                 "(clock_gettime(CLOCK_MONOTONIC) around it). The client is C so that it costs less per round trip " +
                                 "than any server here; the same client drives them all. Servers run as subprocesses, one loop each: " +
-                                "reactor-callback is a Reactor (epoll) with a readiness handler per connection, socket-async is " +
+                                "reactor-callback is a Reactor (epoll) with a readiness handler per connection, reactor-async the same " +
+                                "loop with an async method per connection awaiting ReactorSocket.ReceiveAsync/SendAsync (continuations " +
+                                "inline on the loop thread), socket-async is " +
                                 "System.Net.Sockets.Socket ReceiveAsync/SendAsync(Memory) in an async method per connection on the " +
                                 "thread pool, C epoll is native/echo_server. Allocations are counted over the whole server process " +
                                 "between two quiet points (no message in flight).").AppendLine();

@@ -16,7 +16,7 @@ public sealed class EchoBenchServerTests
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(1);
 
     /// <summary>Every managed mode the echo suite measures.</summary>
-    public static TheoryData<string> Modes => new(["callback", "sockets"]);
+    public static TheoryData<string> Modes => new(["callback", "async", "sockets"]);
 
     [Theory]
     [MemberData(nameof(Modes))]

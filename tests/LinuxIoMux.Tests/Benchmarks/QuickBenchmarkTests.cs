@@ -25,7 +25,7 @@ public sealed partial class QuickBenchmarkTests : IDisposable
 
     private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "C epoll"];
 
-    private static readonly string[] s_echoServers = ["reactor-callback", "socket-async", "C epoll"];
+    private static readonly string[] s_echoServers = ["reactor-callback", "reactor-async", "socket-async", "C epoll"];
 
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("linuxiomux-bench-");
 
