@@ -30,7 +30,7 @@ public sealed partial class ReactorSocket
         }
 
         ReactorSocket? accepted = TryAccept();
-        return accepted is not null ? new ValueTask<ReactorSocket>(accepted) : AcceptAfterWaitAsync(cancellationToken);
+        return accepted is not null ? new ValueTask<ReactorSocket>(accepted) : Accepting.Begin(cancellationToken);
     }
 
     /// <summary>
@@ -94,20 +94,6 @@ public sealed partial class ReactorSocket
             }
 
             throw;
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReactorSocket> AcceptAfterWaitAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            await _registration.WaitAsync(Interest.Readable, cancellationToken).ConfigureAwait(false);
-            ThrowIfDisposed();
-            if (TryAccept() is { } accepted)
-            {
-                return accepted;
-            }
         }
     }
 

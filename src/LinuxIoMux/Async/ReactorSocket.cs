@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 
 namespace LinuxIoMux;
 
@@ -62,7 +61,14 @@ public sealed partial class ReactorSocket : IDisposable
         }
 
         int received = TryReceive(buffer.Span);
-        return received >= 0 ? new ValueTask<int>(received) : ReceiveAfterWaitAsync(buffer, cancellationToken);
+        if (received >= 0)
+        {
+            return new ValueTask<int>(received);
+        }
+
+        ReceiveOperation operation = Receiving;
+        operation.Buffer = buffer;
+        return operation.Begin(cancellationToken);
     }
 
     /// <summary>Sends all of <paramref name="buffer"/>: send(2) until done, awaiting writability whenever the send
@@ -88,7 +94,9 @@ public sealed partial class ReactorSocket : IDisposable
             int n = TrySend(buffer.Span[sent..]);
             if (n < 0)
             {
-                return SendAfterWaitAsync(buffer[sent..], cancellationToken);
+                SendOperation operation = Sending;
+                operation.Rest = buffer[sent..];
+                return operation.BeginWithoutResult(cancellationToken);
             }
 
             sent += n;
@@ -126,37 +134,6 @@ public sealed partial class ReactorSocket : IDisposable
         _disposed = true;
         _registration.Dispose(); // before the close: the registration holds only the number (Registration remarks)
         Socket.Dispose();
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // pooled boxes: 0 B per await in steady state
-    private async ValueTask<int> ReceiveAfterWaitAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            // ConfigureAwait(false): the wait completes on the loop thread; resume there inline, whatever the caller's context.
-            await _registration.WaitAsync(Interest.Readable, cancellationToken).ConfigureAwait(false);
-            ThrowIfDisposed();
-            int received = TryReceive(buffer.Span);
-            if (received >= 0)
-            {
-                return received;
-            }
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAfterWaitAsync(ReadOnlyMemory<byte> rest, CancellationToken cancellationToken)
-    {
-        while (rest.Length > 0)
-        {
-            await _registration.WaitAsync(Interest.Writable, cancellationToken).ConfigureAwait(false);
-            ThrowIfDisposed();
-            int n;
-            while (rest.Length > 0 && (n = TrySend(rest.Span)) >= 0)
-            {
-                rest = rest[n..];
-            }
-        }
     }
 
     /// <summary>One recv(2): bytes (0 at end of stream), or -1 when it would block.</summary>

@@ -9,11 +9,8 @@ namespace LinuxIoMux;
 /// </summary>
 /// <remarks>
 /// <para><b>Inline continuations.</b> The reactor completes a wait inside its dispatch, on the loop thread, and the
-/// awaiting code resumes right there. <see cref="ManualResetValueTaskSourceCore{TResult}"/> would otherwise capture
-/// the current SynchronizationContext (the reactor's own, under <see cref="Reactor.Spawn(Func{Task})"/>) and
-/// <em>post</em> the continuation to it: one more loop iteration and an allocation per await. So
-/// <see cref="OnCompleted"/> drops the request to resume on the captured context when that context is this
-/// reactor's: completing inline on the loop thread already is resuming there. Any other context is honoured.</para>
+/// awaiting code resumes right there, not through a post to the reactor's SynchronizationContext
+/// (<see cref="LoopContinuation"/>). Any other context is honoured.</para>
 /// <para><b>Threads.</b> Start and every completion run on the loop thread (or while no loop runs). Cancellation may
 /// be requested from any thread, so it is posted to the loop, which completes the wait if it is still the one that
 /// token was given to: a readiness completion and a cancellation never race.</para>
@@ -98,15 +95,7 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
     /// <inheritdoc/>
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
-        if ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0
-            && SynchronizationContext.Current is ReactorSynchronizationContext context
-            && ReferenceEquals(context.Reactor, _registration.Reactor))
-        {
-            // Completions run on this reactor's loop thread, which is where the context would post to: run inline.
-            flags &= ~ValueTaskSourceOnCompletedFlags.UseSchedulingContext;
-        }
-
-        _core.OnCompleted(continuation, state, token, flags);
+        _core.OnCompleted(continuation, state, token, LoopContinuation.Flags(flags, _registration.Reactor));
     }
 
     private bool Finish()
