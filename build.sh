@@ -6,7 +6,7 @@
 #   soak    build, then the reliability load/fault tests (Category=Load) and the property and fuzz tests in their long
 #           form (LINUXIOMUX_SOAK=1: 9,000 connections, 100,000+ generated cases); figures in artifacts/soak-figures.txt
 #   demo    build, then run samples/SelectVsPollVsEpoll (extra args go to it, e.g. --sizes 1,10,100)
-#   bench   build, then the benchmark suite: scaling (select/poll/epoll, reactor, C) and idle-connection latency,
+#   bench   build, then the benchmark suite: scaling (select/poll/epoll, reactor, C), idle-connection latency, echo,
 #           written to artifacts/bench/report.md + PNG charts; --quick runs every benchmark briefly (CI smoke check)
 #   test-arm64  the suite as linux-arm64 code: cross-compiles native/ with aarch64-linux-gnu-gcc, publishes the tests
 #           self-contained for linux-arm64 and runs them under qemu-user (installs both from Debian when missing);

@@ -12,7 +12,7 @@ internal static class BenchCommandLine
 {
     /// <summary>The command words this parser owns; anything else goes to BenchmarkDotNet's switcher.</summary>
     internal static bool Owns(string first) =>
-        first is "report" or "scaling" or "latency" or Compare.CompareChartCommand.Name or "help" or "--help" or "-h" or "-?";
+        first is "report" or "scaling" or "latency" or "echo" or Compare.CompareChartCommand.Name or "help" or "--help" or "-h" or "-?";
 
     /// <summary>Parses and runs; returns the exit code.</summary>
     internal static int Run(string[] args)
@@ -25,6 +25,9 @@ internal static class BenchCommandLine
         var writes = Positive("--writes", "chained 1-byte writes per run, W [default: 1000]");
         var idle = PositiveList("--idle", "idle loopback connections per latency cell [default: 10,100,1000,10000]");
         var roundTrips = Positive("--round-trips", "timed 64-byte round trips per latency cell [default: 5000]");
+        var connections = PositiveList("--connections", "echo benchmark connections per cell [default: 1,64,1000]");
+        var echoMilliseconds = Positive("--echo-ms", "measured milliseconds per echo cell and round, after half as long of warm-up [default: 1000]");
+        var echoRounds = Positive("--echo-rounds", "rounds over every echo cell, servers taking turns, pooled per cell [default: 3]");
         var noDatagrams = new Option<bool>("--no-dgram") { Description = "socketpairs only: skip the n + 1 descriptor datagram transport" };
 
         var root = new RootCommand("""
@@ -34,12 +37,13 @@ internal static class BenchCommandLine
             """);
         foreach ((string name, string description) in new[]
         {
-            ("report", "scaling and latency, one report"),
+            ("report", "scaling, latency and echo, one report"),
             ("scaling", "select vs poll vs epoll, bare and through the reactor, beside the same loop in C (libevent's bench.c method)"),
             ("latency", "ping-pong round trips beside N idle loopback connections, reactor on each backend and a C epoll server"),
+            ("echo", "echo round trips, throughput and allocations at N busy connections: callback reactor, async reactor, Socket async, C"),
         })
         {
-            var command = new Command(name, description) { quick, output, native, sizes, runs, writes, idle, roundTrips, noDatagrams };
+            var command = new Command(name, description) { quick, output, native, sizes, runs, writes, idle, roundTrips, connections, echoMilliseconds, echoRounds, noDatagrams };
             command.SetAction(result =>
             {
                 string commandLine = Environment.GetEnvironmentVariable("LINUXIOMUX_BENCH_COMMAND")
@@ -54,6 +58,10 @@ internal static class BenchCommandLine
                     Writes = result.GetValue(writes) ?? options.Writes,
                     IdleCounts = OrDefault(result.GetValue(idle), options.IdleCounts),
                     RoundTrips = result.GetValue(roundTrips) ?? options.RoundTrips,
+                    EchoConnections = OrDefault(result.GetValue(connections), options.EchoConnections),
+                    EchoMeasureMilliseconds = result.GetValue(echoMilliseconds) ?? options.EchoMeasureMilliseconds,
+                    EchoWarmupMilliseconds = result.GetValue(echoMilliseconds) is { } ms ? Math.Max(1, ms / 2) : options.EchoWarmupMilliseconds,
+                    EchoRounds = result.GetValue(echoRounds) ?? options.EchoRounds,
                     Transports = result.GetValue(noDatagrams) ? [Scaling.Transport.SocketPairs] : options.Transports,
                 };
                 return SuiteCommand.Run(name, options);

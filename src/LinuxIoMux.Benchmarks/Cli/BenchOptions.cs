@@ -33,6 +33,18 @@ internal sealed record BenchOptions
     /// <summary>Untimed round trips before the timed ones.</summary>
     internal int WarmupRoundTrips { get; init; } = 500;
 
+    /// <summary>Echo benchmark connection counts, each connection keeping one message in flight.</summary>
+    internal IReadOnlyList<int> EchoConnections { get; init; } = [1, 64, 1000];
+
+    /// <summary>Echo warm-up per cell and round, milliseconds (not measured: JIT tiering, TCP windows, pool threads settle).</summary>
+    internal int EchoWarmupMilliseconds { get; init; } = 500;
+
+    /// <summary>Echo measured phase per cell and round, milliseconds.</summary>
+    internal int EchoMeasureMilliseconds { get; init; } = 1000;
+
+    /// <summary>Rounds over every echo cell, servers taking turns; a cell's rounds are pooled.</summary>
+    internal int EchoRounds { get; init; } = 3;
+
     /// <summary>Where report.md and the PNG charts go.</summary>
     internal string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
@@ -53,5 +65,8 @@ internal sealed record BenchOptions
         IdleCounts = [10, 100],
         RoundTrips = 200,
         WarmupRoundTrips = 50,
+        EchoWarmupMilliseconds = 100,
+        EchoMeasureMilliseconds = 200,
+        EchoRounds = 1,
     };
 }

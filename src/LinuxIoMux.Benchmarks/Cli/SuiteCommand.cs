@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LinuxIoMux.Benchmarks.Echo;
 using LinuxIoMux.Benchmarks.Latency;
 using LinuxIoMux.Benchmarks.Machine;
 using LinuxIoMux.Benchmarks.Report;
@@ -7,7 +8,7 @@ using LinuxIoMux.Benchmarks.Scaling;
 namespace LinuxIoMux.Benchmarks.Cli;
 
 /// <summary>
-/// <c>report</c> (scaling and latency), <c>scaling</c> or <c>latency</c>: runs the suite, writes report.md and the
+/// <c>report</c> (scaling, latency and echo), <c>scaling</c>, <c>latency</c> or <c>echo</c>: runs the suite, writes report.md and the
 /// charts into the output directory, prints the report on standard output and its path on standard error.
 /// </summary>
 internal static class SuiteCommand
@@ -25,11 +26,12 @@ internal static class SuiteCommand
 
         IReadOnlyList<ScalingResult> scaling = command is "report" or "scaling" ? ScalingSuite.Run(options, inForce) : [];
         IReadOnlyList<LatencyResult> latency = command is "report" or "latency" ? LatencySuite.Run(options, inForce) : [];
+        IReadOnlyList<EchoResult> echo = command is "report" or "echo" ? EchoSuite.Run(options, inForce) : [];
 
         var report = new BenchReport(
             options.CommandLine, options.Quick, options.Writes, options.Runs, options.RoundTrips,
             MachineInfo.Collect(atStart, inForce), loadAtStart, MachineInfo.ReadFirstLine("/proc/loadavg") ?? "unknown",
-            started, clock.Elapsed, scaling, latency, openFdsAtStart, MachineInfo.CountOpenDescriptors());
+            started, clock.Elapsed, scaling, latency, echo, options.EchoWarmupMilliseconds, options.EchoMeasureMilliseconds, options.EchoRounds, openFdsAtStart, MachineInfo.CountOpenDescriptors());
         Console.Error.WriteLine($"bench: open descriptors at start {report.OpenFdsAtStart}, at end {report.OpenFdsAtEnd}");
         Directory.CreateDirectory(options.OutputDirectory);
         IReadOnlyList<ChartFile> charts = ChartWriter.WriteAll(report, options.OutputDirectory);

@@ -50,6 +50,21 @@ internal sealed class EchoServerProcess : IDisposable
         return new EchoServerProcess(process, int.Parse(text[ListeningPrefix.Length..], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Writes <paramref name="line"/> to the server's standard input and returns the line it answers with.</summary>
+    /// <exception cref="InvalidOperationException">No answer within the start timeout, or the server exited.</exception>
+    internal string Request(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+        Task<string?> reply = _process.StandardOutput.ReadLineAsync();
+        if (!reply.Wait(s_startTimeout) || reply.Result is not { } text)
+        {
+            throw new InvalidOperationException($"the echo server did not answer '{line}'");
+        }
+
+        return text;
+    }
+
     /// <summary>Stops the server and returns what it wrote to standard error.</summary>
     internal string Stop()
     {

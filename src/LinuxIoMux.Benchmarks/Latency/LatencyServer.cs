@@ -25,7 +25,7 @@ internal sealed record LatencyServer(string Name, MultiplexerKind Kind, bool IsN
     /// Arguments that run this program again: under <c>dotnet X.dll</c> the process path is dotnet and the dll must
     /// come first; under the apphost it is the program itself.
     /// </summary>
-    private static string[] SelfArguments(params string[] args)
+    internal static string[] SelfArguments(params string[] args)
     {
         string assembly = typeof(LatencyServer).Assembly.Location;
         bool viaDotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet";

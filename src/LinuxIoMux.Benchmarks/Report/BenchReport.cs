@@ -1,3 +1,4 @@
+using LinuxIoMux.Benchmarks.Echo;
 using LinuxIoMux.Benchmarks.Latency;
 using LinuxIoMux.Benchmarks.Machine;
 using LinuxIoMux.Benchmarks.Scaling;
@@ -17,6 +18,10 @@ namespace LinuxIoMux.Benchmarks.Report;
 /// <param name="Duration">Wall time of the whole run.</param>
 /// <param name="Scaling">The scaling cells (empty if not run).</param>
 /// <param name="Latency">The latency cells (empty if not run).</param>
+/// <param name="Echo">The echo cells (empty if not run).</param>
+/// <param name="EchoWarmupMilliseconds">Echo warm-up per cell.</param>
+/// <param name="EchoMeasureMilliseconds">Echo measured phase per cell and round.</param>
+/// <param name="EchoRounds">Rounds over every echo cell, pooled per cell.</param>
 /// <param name="OpenFdsAtStart">Entries in /proc/self/fd when the run started.</param>
 /// <param name="OpenFdsAtEnd">Entries in /proc/self/fd after every cell closed its descriptors.</param>
 internal sealed record BenchReport(
@@ -32,5 +37,9 @@ internal sealed record BenchReport(
     TimeSpan Duration,
     IReadOnlyList<ScalingResult> Scaling,
     IReadOnlyList<LatencyResult> Latency,
+    IReadOnlyList<EchoResult> Echo,
+    int EchoWarmupMilliseconds,
+    int EchoMeasureMilliseconds,
+    int EchoRounds,
     int OpenFdsAtStart,
     int OpenFdsAtEnd);

@@ -43,6 +43,7 @@ internal static class ChartWriter
             charts.Add(chart);
         }
 
+        charts.AddRange(EchoChart.WriteAll(report.Echo, directory));
         return charts;
     }
 
@@ -119,7 +120,8 @@ internal static class ChartWriter
         line.MarkerSize = 9;
     }
 
-    private static void Finish(Plot plot, string title, string xLabel, string yLabel, string path)
+    /// <summary>Titles, labels and the legend outside the data area; saves the PNG.</summary>
+    internal static void Finish(Plot plot, string title, string xLabel, string yLabel, string path)
     {
         plot.Title(title);
         plot.XLabel(xLabel);

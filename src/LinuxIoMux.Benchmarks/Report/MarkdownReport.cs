@@ -45,7 +45,30 @@ internal static class MarkdownReport
                                 "subprocesses with one loop: reactor-* is this program's `echo-server` on a Reactor, C epoll is " +
                                 "native/echo_server. One C# client (TCP_NODELAY) measures them all.").AppendLine();
             LatencyTable.Append(markdown, report.Latency);
-            foreach (ChartFile chart in charts.Where(c => c.Transport is null))
+            foreach (ChartFile chart in charts.Where(c => c.Transport is null && !c.IsEcho))
+            {
+                markdown.AppendLine($"![{chart.Title}]({chart.FileName})").AppendLine();
+            }
+        }
+
+        if (report.Echo.Count > 0)
+        {
+            markdown.AppendLine("## Echo: round trips, throughput and allocations at N busy connections").AppendLine();
+            markdown.AppendLine($"native/echo_client (C, one epoll loop, TCP_NODELAY) keeps one 64-byte message in flight on each of N " +
+                                $"loopback connections: the next message goes out when the echo of the previous one is complete, so " +
+                                $"N is also the number of messages in flight. Per cell {report.EchoWarmupMilliseconds} ms of warm-up, then " +
+                                $"{report.EchoMeasureMilliseconds} ms measured, in {report.EchoRounds} round(s) with the servers " +
+                                "taking turns (a cell's rounds pooled, so a burst of other load is shared out); every round trip of the measured phase is a sample " +
+                                "(clock_gettime(CLOCK_MONOTONIC) around it). The client is C so that it costs less per round trip " +
+                                "than any server here; the same client drives them all. Servers run as subprocesses, one loop each: " +
+                                "reactor-callback is a Reactor (epoll) with a readiness handler per connection, reactor-async the same " +
+                                "loop with an async method per connection awaiting ReactorSocket.ReceiveAsync/SendAsync (continuations " +
+                                "inline on the loop thread), socket-async is " +
+                                "System.Net.Sockets.Socket ReceiveAsync/SendAsync(Memory) in an async method per connection on the " +
+                                "thread pool, C epoll is native/echo_server. Allocations are counted over the whole server process " +
+                                "between two quiet points (no message in flight).").AppendLine();
+            EchoTable.Append(markdown, report.Echo);
+            foreach (ChartFile chart in charts.Where(c => c.IsEcho))
             {
                 markdown.AppendLine($"![{chart.Title}]({chart.FileName})").AppendLine();
             }

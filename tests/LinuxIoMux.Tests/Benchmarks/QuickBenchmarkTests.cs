@@ -17,13 +17,15 @@ public sealed partial class QuickBenchmarkTests : IDisposable
     [
         "scaling-pairs-active1.png", "scaling-pairs-active100.png",
         "scaling-dgram-active1.png", "scaling-dgram-active100.png",
-        "latency.png",
+        "latency.png", "echo-latency.png", "echo-throughput.png",
     ];
 
     private static readonly string[] s_scalingBackends =
         ["select", "poll", "epoll", "io_uring", "reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C select", "C poll", "C epoll", "C io_uring"];
 
     private static readonly string[] s_latencyServers = ["reactor-select", "reactor-poll", "reactor-epoll", "reactor-io_uring", "C epoll"];
+
+    private static readonly string[] s_echoServers = ["reactor-callback", "reactor-async", "socket-async", "C epoll"];
 
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("linuxiomux-bench-");
 
@@ -72,8 +74,46 @@ public sealed partial class QuickBenchmarkTests : IDisposable
         AssertEveryColumnHasANumber(latency, s_latencyServers);
         AssertCellsArePositiveOrExplained(latency);
         AssertCFilledWhereManagedIs(latency, managed: "reactor-epoll", c: "C epoll");
+        AssertEchoTables(tables);
         Assert.Contains("RLIMIT_NOFILE", report, StringComparison.Ordinal);
         Assert.Contains("/proc/loadavg", report, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The echo tables, one row per connection count (1, 64, 1,000): latency cells are positive "p50 / p99", round trips
+    /// per second positive, bytes per round trip a number for every managed server and "n/a" for C.
+    /// </summary>
+    private static void AssertEchoTables(List<MarkdownTable> tables)
+    {
+        List<MarkdownTable> echo = [.. tables.Where(t => t.Header[0] == "connections")];
+        Assert.Equal(5, echo.Count); // latency, latency ÷ Socket async, throughput, allocations, client CPU
+        foreach (MarkdownTable table in echo)
+        {
+            Assert.Equal(s_echoServers, table.Header.Skip(1));
+            Assert.Equal(["1", "64", "1,000"], table.Rows.Select(r => r[0]));
+        }
+
+        AssertEveryColumnHasANumber(echo[0], s_echoServers);
+        AssertCellsArePositiveOrExplained(echo[0]);
+        foreach (IReadOnlyList<string> row in echo[1].Rows)
+        {
+            Assert.Equal("1.00", row[echo[1].Header.ToList().IndexOf("socket-async")]); // the baseline against itself
+        }
+
+        foreach (IReadOnlyList<string> row in echo[2].Rows)
+        {
+            Assert.All(row.Skip(1), cell => Assert.True(double.Parse(cell, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > 0, $"round trips/s '{cell}'"));
+        }
+
+        foreach (IReadOnlyList<string> row in echo[3].Rows)
+        {
+            for (int column = 1; column < row.Count; column++)
+            {
+                bool managed = echo[3].Header[column] != "C epoll";
+                Assert.True(managed ? double.TryParse(row[column], CultureInfo.InvariantCulture, out double bytes) && bytes >= 0 : row[column] == "n/a",
+                    $"bytes per round trip of {echo[3].Header[column]} at {row[0]} connections: '{row[column]}'");
+            }
+        }
     }
 
     private static void AssertEveryColumnHasANumber(MarkdownTable table, string[] columns)
