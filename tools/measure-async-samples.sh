@@ -5,13 +5,15 @@
 #   wrk -t1 -c256 -d10s /plaintext:
 #       HttpPlaintext --api async, --api callback (epoll, 2 loops), samples/KestrelPlaintext, nginx-light (2 workers,
 #       access log off, `return 200 "Hello, World!"`)
-# Usage: tools/measure-async-samples.sh [resp|http|all]   (ROUNDS=3, REQUESTS=2000000, WRK_DURATION=10s by default)
+# Usage: tools/measure-async-samples.sh [resp|http|all]   (ROUNDS=3, REQUESTS=2000000, REQUESTS_P1=REQUESTS,
+#        WRK_DURATION=10s by default)
 # Installs what is missing (Debian: redis-server redis-tools wrk nginx-light); builds the samples in Release first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHAT=${1:-all}
 ROUNDS=${ROUNDS:-3}
 REQUESTS=${REQUESTS:-2000000}
+REQUESTS_P1=${REQUESTS_P1:-$REQUESTS} # without pipelining; lower it on a loaded machine (2M at 10k/s is 200 s per test)
 WRK_DURATION=${WRK_DURATION:-10s}
 BIN=bin/Release/net10.0
 OUT=${OUT:-/tmp/measure-async}
@@ -85,7 +87,8 @@ if [ "$WHAT" = resp ] || [ "$WHAT" = all ]; then
             resp_server "$server"
             redis-benchmark -p 6390 -t set,get -n 200000 -c 50 -P 16 -q >/dev/null 2>&1 # warm-up (JIT tiers), unreported
             for pipeline in 16 1; do
-                out=$(redis-benchmark -p 6390 -t set,get -n "$REQUESTS" -c 50 -P "$pipeline" -q 2>/dev/null | tr '\r' '\n')
+                n=$([ "$pipeline" = 1 ] && echo "$REQUESTS_P1" || echo "$REQUESTS")
+                out=$(redis-benchmark -p 6390 -t set,get -n "$n" -c 50 -P "$pipeline" -q 2>/dev/null | tr '\r' '\n')
                 for test in SET GET; do
                     rps=$(sed -n "s/^$test: \([0-9.]*\) requests per second.*/\1/p" <<<"$out" | tail -n 1)
                     printf '%s\t%s\tP%s\t%s\t%s\n' "$round" "$server" "$pipeline" "$test" "${rps:-0}" | tee -a "$OUT/resp.tsv"
@@ -95,7 +98,7 @@ if [ "$WHAT" = resp ] || [ "$WHAT" = all ]; then
         done
     done
     echo
-    echo "| redis-benchmark -c 50 -n $REQUESTS (median of $ROUNDS) | async | callback | redis-server | async/callback |"
+    echo "| redis-benchmark -c 50, -n $REQUESTS with -P 16, $REQUESTS_P1 without (median of $ROUNDS) | async | callback | redis-server | async/callback |"
     echo "| --- | ---: | ---: | ---: | ---: |"
     for pipeline in 16 1; do
         for test in SET GET; do
