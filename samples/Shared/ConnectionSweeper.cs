@@ -9,8 +9,8 @@ namespace LinuxIoMux.Samples;
 internal sealed class ConnectionSweeper
 {
     private readonly TimeSpan _timeout;
-    private readonly HashSet<ProtocolConnection> _connections = [];
-    private readonly List<ProtocolConnection> _stalled = [];
+    private readonly HashSet<ISweptConnection> _connections = [];
+    private readonly List<ISweptConnection> _stalled = [];
 
     internal ConnectionSweeper(Reactor reactor, TimeSpan requestTimeout)
     {
@@ -21,14 +21,14 @@ internal sealed class ConnectionSweeper
 
     internal int Count => _connections.Count;
 
-    internal void Add(ProtocolConnection connection) => _connections.Add(connection);
+    internal void Add(ISweptConnection connection) => _connections.Add(connection);
 
-    internal void Remove(ProtocolConnection connection) => _connections.Remove(connection);
+    internal void Remove(ISweptConnection connection) => _connections.Remove(connection);
 
     /// <summary>Closes every connection (shutdown).</summary>
     internal void CloseAll()
     {
-        foreach (ProtocolConnection connection in _connections.ToList())
+        foreach (ISweptConnection connection in _connections.ToList())
         {
             connection.Close();
         }
@@ -37,7 +37,7 @@ internal sealed class ConnectionSweeper
     private void Sweep()
     {
         long now = Stopwatch.GetTimestamp();
-        foreach (ProtocolConnection connection in _connections)
+        foreach (ISweptConnection connection in _connections)
         {
             if (connection.PartialSince != 0)
             {
@@ -45,7 +45,7 @@ internal sealed class ConnectionSweeper
             }
         }
 
-        foreach (ProtocolConnection connection in _stalled)
+        foreach (ISweptConnection connection in _stalled)
         {
             connection.CloseIfStalled(now, _timeout);
         }

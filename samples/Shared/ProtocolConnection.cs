@@ -18,7 +18,7 @@ namespace LinuxIoMux.Samples;
 /// closed, however often its reads end mid-request.</para>
 /// <para>Steady state allocates nothing: the buffers are reused, the handler is a static delegate.</para>
 /// </remarks>
-internal sealed class ProtocolConnection
+internal sealed class ProtocolConnection : ISweptConnection
 {
     /// <summary>Reply bytes queued before the connection stops taking requests (what one slow reader may pin).</summary>
     internal const int OutputLimit = 256 * 1024;
@@ -56,10 +56,10 @@ internal sealed class ProtocolConnection
     }
 
     /// <summary>Stopwatch timestamp since which a partial request has been waiting, or 0.</summary>
-    internal long PartialSince { get; private set; }
+    public long PartialSince { get; private set; }
 
     /// <summary>Unregisters and closes the socket. Idempotent.</summary>
-    internal void Close()
+    public void Close()
     {
         if (_closed)
         {
@@ -224,7 +224,7 @@ internal sealed class ProtocolConnection
     }
 
     /// <summary>Closes the connection if its partial request has waited longer than <paramref name="timeout"/>.</summary>
-    internal void CloseIfStalled(long now, TimeSpan timeout)
+    public void CloseIfStalled(long now, TimeSpan timeout)
     {
         if (PartialSince != 0 && Stopwatch.GetElapsedTime(PartialSince, now) > timeout)
         {

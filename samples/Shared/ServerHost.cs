@@ -16,14 +16,28 @@ internal static class ServerHost
     internal static int Run(string name, ServerOptions options, Func<IRequestProcessor> createProcessor)
     {
         var loops = new ConcurrentDictionary<Reactor, (IRequestProcessor Processor, ConnectionSweeper Sweeper)>();
-        ReactorGroup group;
+        (IRequestProcessor Processor, ConnectionSweeper Sweeper) LoopOf(Reactor reactor) =>
+            loops.GetOrAdd(reactor, r => (createProcessor(), new ConnectionSweeper(r, options.RequestTimeout)));
+        var groupOptions = new ReactorGroupOptions { Kind = options.Backend, LoopCount = options.Loops, AcceptMode = options.AcceptMode, PinThreads = options.PinThreads };
+        int closedByShutdown = 0; // async handlers whose socket the group's Stop disposed
+        ReactorGroup? group = null;
         try
         {
-            group = new ReactorGroup(options.Endpoint, (reactor, socket) =>
-            {
-                var loop = loops.GetOrAdd(reactor, r => (createProcessor(), new ConnectionSweeper(r, options.RequestTimeout)));
-                _ = new ProtocolConnection(reactor, socket, loop.Processor, loop.Sweeper);
-            }, new ReactorGroupOptions { Kind = options.Backend, LoopCount = options.Loops, AcceptMode = options.AcceptMode, PinThreads = options.PinThreads });
+            group = options.Api == ServerApi.Async
+                ? new ReactorGroup(options.Endpoint, async (socket, _) =>
+                {
+                    // The handler starts on the loop that accepted the socket: that loop's processor and sweeper.
+                    var loop = LoopOf(group!.Reactors.First(reactor => reactor.IsOnLoopThread));
+                    if (await new AsyncProtocolConnection(socket, loop.Processor, loop.Sweeper).RunAsync())
+                    {
+                        Interlocked.Increment(ref closedByShutdown);
+                    }
+                }, groupOptions)
+                : new ReactorGroup(options.Endpoint, (reactor, socket) =>
+                {
+                    var loop = LoopOf(reactor);
+                    _ = new ProtocolConnection(reactor, socket, loop.Processor, loop.Sweeper);
+                }, groupOptions);
         }
         catch (PlatformNotSupportedException e)
         {
@@ -46,12 +60,12 @@ internal static class ServerHost
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         group.Start();
-        Console.WriteLine($"{name}: {(options.Backend == MultiplexerKind.IoUring ? "io_uring" : options.Backend.ToString().ToLowerInvariant())}, {options.Loops} loop(s), accept {options.AcceptMode}{(options.PinThreads ? ", pinned" : "")}, listening on {group.LocalEndPoint} (Ctrl+C to stop)");
+        Console.WriteLine($"{name}: {(options.Backend == MultiplexerKind.IoUring ? "io_uring" : options.Backend.ToString().ToLowerInvariant())}, {options.Loops} loop(s), accept {options.AcceptMode}{(options.PinThreads ? ", pinned" : "")}{(options.Api == ServerApi.Async ? ", async api" : "")}, listening on {group.LocalEndPoint} (Ctrl+C to stop)");
         stop.Wait();
 
         Console.WriteLine($"{name}: stopping");
-        group.Stop(); // every loop has returned: connections may now be closed from this thread
-        int open = 0;
+        group.Stop(); // every loop has returned: connections may now be closed from this thread (async ones are closed)
+        int open = Volatile.Read(ref closedByShutdown);
         foreach ((_, ConnectionSweeper sweeper) in loops.Values)
         {
             open += sweeper.Count;

@@ -11,8 +11,9 @@ namespace LinuxIoMux.Samples;
 /// <param name="RequestTimeout">How long a request may stay incomplete before the connection is closed.</param>
 /// <param name="AcceptMode">SO_REUSEPORT listener per loop, or one shared EPOLLEXCLUSIVE listener.</param>
 /// <param name="PinThreads">Pin loop i to the i-th allowed CPU.</param>
+/// <param name="Api">Callbacks on readiness, or async handlers over <see cref="ReactorSocket"/>.</param>
 internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoint, int Loops, TimeSpan RequestTimeout,
-    AcceptMode AcceptMode = AcceptMode.ReusePort, bool PinThreads = false)
+    AcceptMode AcceptMode = AcceptMode.ReusePort, bool PinThreads = false, ServerApi Api = ServerApi.Callback)
 {
     private const double DefaultRequestTimeoutSeconds = 10;
 
@@ -71,9 +72,16 @@ internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoin
             Description = "pin loop i to the i-th CPU this process may use (sched_setaffinity)",
         };
 
+        var api = new Option<ServerApi>("--api")
+        {
+            Description = "callback: the connection reacts to readiness callbacks (the default); async: one async handler "
+                + "per connection awaits ReactorSocket.ReceiveAsync/SendAsync on its loop. Same protocol code either way",
+            DefaultValueFactory = _ => ServerApi.Callback,
+        };
+
         var root = new RootCommand(description + "\n\nStops cleanly on Ctrl+C or SIGTERM (exit 0). Bad arguments exit 2.")
         {
-            backend, address, port, loops, timeout, accept, pin,
+            backend, address, port, loops, timeout, accept, pin, api,
         };
         ServerOptions? options = null;
         root.SetAction(result => options = new ServerOptions(
@@ -82,7 +90,8 @@ internal sealed record ServerOptions(MultiplexerKind Backend, IPEndPoint Endpoin
             result.GetValue(loops),
             TimeSpan.FromSeconds(result.GetValue(timeout)),
             result.GetValue(accept),
-            result.GetValue(pin)));
+            result.GetValue(pin),
+            result.GetValue(api)));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

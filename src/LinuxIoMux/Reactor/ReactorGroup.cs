@@ -31,7 +31,7 @@ namespace LinuxIoMux;
 /// group.Start();
 /// </code>
 /// </example>
-public sealed class ReactorGroup : IDisposable
+public sealed partial class ReactorGroup : IDisposable
 {
     private const int SolSocket = 1;    // SOL_SOCKET, <asm-generic/socket.h>
     private const int SoReusePort = 15; // SO_REUSEPORT, <asm-generic/socket.h> (x86-64 and arm64 alike)
@@ -42,6 +42,7 @@ public sealed class ReactorGroup : IDisposable
     private readonly Thread[] _threads;
     private readonly ReactorGroupOptions _options;
     private readonly int[]? _cpus;
+    private readonly AsyncConnectionLoop[]? _asyncLoops; // null for a callback group
     private bool _started;
     private bool _disposed;
     private int _faultedLoopCount;
@@ -63,11 +64,18 @@ public sealed class ReactorGroup : IDisposable
     /// <exception cref="ArgumentException"><see cref="AcceptMode.Exclusive"/> with a backend other than epoll, or an
     /// unknown accept mode (checked before any socket is made).</exception>
     public ReactorGroup(IPEndPoint endpoint, Action<Reactor, Socket> onAccepted, ReactorGroupOptions options)
+        : this(endpoint, options, onAccepted ?? throw new ArgumentNullException(nameof(onAccepted)), handler: null)
+    {
+    }
+
+    /// <summary>The one constructor: exactly one of <paramref name="onAccepted"/> and <paramref name="handler"/> is set.</summary>
+    private ReactorGroup(IPEndPoint endpoint, ReactorGroupOptions options, Action<Reactor, Socket>? onAccepted,
+        Func<ReactorSocket, CancellationToken, Task>? handler)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(onAccepted);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.LoopCount, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ShutdownTimeout, TimeSpan.Zero, nameof(options));
         if (!Enum.IsDefined(options.AcceptMode))
         {
             throw new ArgumentException($"Unknown accept mode {options.AcceptMode}.", nameof(options));
@@ -88,6 +96,7 @@ public sealed class ReactorGroup : IDisposable
         _listeners = new Socket[exclusive ? 1 : count]; // Exclusive: one listener, shared by every loop
         _acceptors = new Acceptor[count];
         _threads = new Thread[count];
+        _asyncLoops = handler is null ? null : new AsyncConnectionLoop[count];
         Interest interest = exclusive ? Interest.Readable | Interest.Exclusive : Interest.Readable;
         try
         {
@@ -103,7 +112,18 @@ public sealed class ReactorGroup : IDisposable
                 }
 
                 Reactor reactor = _reactors[i];
-                _acceptors[i] = new Acceptor(reactor, ListenerOf(i), socket => onAccepted(reactor, socket), interest);
+                Action<Socket> accepted;
+                if (_asyncLoops is not null)
+                {
+                    _asyncLoops[i] = new AsyncConnectionLoop(reactor, handler!, options.ShutdownTimeout, ReportHandlerFailure);
+                    accepted = _asyncLoops[i].Accept;
+                }
+                else
+                {
+                    accepted = socket => onAccepted!(reactor, socket);
+                }
+
+                _acceptors[i] = new Acceptor(reactor, ListenerOf(i), accepted, interest);
                 int index = i;
                 _threads[i] = new Thread(() => RunLoop(index)) { IsBackground = true, Name = $"reactor-{i}" };
             }
@@ -158,6 +178,9 @@ public sealed class ReactorGroup : IDisposable
     /// Stops every loop and waits for its thread to return. Idempotent. Before <see cref="Start"/> it does nothing (no
     /// stop request is left pending for the loops a later Start runs). A stopped group cannot be started again.
     /// </summary>
+    /// <remarks>With async handlers, each loop first stops accepting, cancels the handlers' token and disposes their
+    /// open sockets (pending awaits end with <see cref="ObjectDisposedException"/>, not reported), and stops once every
+    /// handler has returned or <see cref="ReactorGroupOptions.ShutdownTimeout"/> has passed.</remarks>
     public void Stop()
     {
         if (!_started)
@@ -165,10 +188,7 @@ public sealed class ReactorGroup : IDisposable
             return;
         }
 
-        foreach (Reactor reactor in _reactors)
-        {
-            reactor.Stop();
-        }
+        RequestStop();
 
         foreach (Thread thread in _threads)
         {
@@ -179,7 +199,10 @@ public sealed class ReactorGroup : IDisposable
         }
     }
 
-    /// <summary>Stops the loops, then closes the acceptors, the listeners and the reactors. Accepted sockets stay the callback's.</summary>
+    /// <summary>
+    /// Stops the loops, then closes the acceptors, the listeners and the reactors. Sockets accepted for a callback stay
+    /// the callback's; those of async handlers were closed by <see cref="Stop"/>.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -235,6 +258,7 @@ public sealed class ReactorGroup : IDisposable
             // backlog that would never be served. The loop has returned, so this thread may dispose its acceptor. A
             // shared (Exclusive) listener stays open: unregistered from this loop, it wakes only the live ones.
             _acceptors[index].Dispose();
+            _asyncLoops?[index].Abandon();
             if (_options.AcceptMode == AcceptMode.ReusePort)
             {
                 _listeners[index].Dispose();

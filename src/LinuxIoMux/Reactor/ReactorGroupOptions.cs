@@ -18,4 +18,12 @@ public sealed class ReactorGroupOptions
     /// whose cores other work needs.
     /// </summary>
     public bool PinThreads { get; init; }
+
+    /// <summary>
+    /// With async connection handlers: how long <see cref="ReactorGroup.Stop"/> lets a loop run after it has cancelled
+    /// its handlers' token and disposed their sockets, for handlers still awaiting something else (a timer, a task of
+    /// their own). 5 s by default; a loop whose handlers have all returned stops at once. Handlers still running then
+    /// are abandoned: their continuations never run.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

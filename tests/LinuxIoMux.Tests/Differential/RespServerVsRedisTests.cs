@@ -27,15 +27,22 @@ public class RespServerVsRedisTests : IClassFixture<RespServerVsRedisTests.Serve
     public sealed class Servers : IDisposable
     {
         private RespServerPair? _agreeing;
+        private RespServerPair? _agreeingAsync;
         private RespServerPair? _differing;
 
         internal RespServerPair Agreeing => _agreeing ??= new RespServerPair();
+
+        /// <summary>RespServer's <c>--api async</c> (the same protocol code driven by ReactorSocket) against its own redis-server.</summary>
+        internal RespServerPair AgreeingAsync => _agreeingAsync ??= new RespServerPair("--api", "async");
+
+        internal RespServerPair AgreeingOn(string api) => api == "async" ? AgreeingAsync : Agreeing;
 
         internal RespServerPair Differing => _differing ??= new RespServerPair();
 
         public void Dispose()
         {
             _agreeing?.Dispose();
+            _agreeingAsync?.Dispose();
             _differing?.Dispose();
         }
     }
@@ -81,11 +88,26 @@ public class RespServerVsRedisTests : IClassFixture<RespServerVsRedisTests.Serve
         };
     }
 
-    [SkippableTheory]
-    [MemberData(nameof(Sequences))]
-    public void Hand_picked_sequences_get_the_same_bytes_from_both_servers(string sequence)
+    /// <summary><see cref="Sequences"/> for each of RespServer's <c>--api</c> values.</summary>
+    public static TheoryData<string, string> SequencesOnBothApis()
     {
-        _servers.Agreeing.AssertSameReplies(B(sequence));
+        var data = new TheoryData<string, string>();
+        foreach (string api in new[] { "callback", "async" })
+        {
+            foreach (string sequence in Sequences())
+            {
+                data.Add(sequence, api);
+            }
+        }
+
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(SequencesOnBothApis))]
+    public void Hand_picked_sequences_get_the_same_bytes_from_both_servers(string sequence, string api)
+    {
+        _servers.AgreeingOn(api).AssertSameReplies(B(sequence));
     }
 
     /// <summary>
@@ -93,10 +115,12 @@ public class RespServerVsRedisTests : IClassFixture<RespServerVsRedisTests.Serve
     /// each other's keys), non-canonical integers among the values, each command as multibulk or as an inline line
     /// with random quoting and escapes, plus wrong arities and unknown commands.
     /// </summary>
-    [SkippableFact]
-    public void Random_pipelines_get_the_same_bytes_from_both_servers()
+    [SkippableTheory]
+    [InlineData("callback")]
+    [InlineData("async")]
+    public void Random_pipelines_get_the_same_bytes_from_both_servers(string api)
     {
-        RespServerPair servers = _servers.Agreeing;
+        RespServerPair servers = _servers.AgreeingOn(api);
         // One thread: both keyspaces must see the connections in the same order.
         RespRequestGen.Pipeline.Sample(request => servers.AssertSameReplies(request),
             iter: ReliabilityRun.Pick(400, 20_000), threads: 1, print: RespServerPair.Show);

@@ -12,14 +12,18 @@ public class HttpPlaintextIntegrationTests
     private const string Request = "GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
     [SkippableTheory]
-    [InlineData("epoll")]
-    [InlineData("poll")]
-    [InlineData("select")]
-    [InlineData("io_uring")]
-    public void Sixteen_pipelined_requests_get_sixteen_responses_then_SIGTERM_stops_it(string backend)
+    [InlineData("epoll", "callback")]
+    [InlineData("poll", "callback")]
+    [InlineData("select", "callback")]
+    [InlineData("io_uring", "callback")]
+    [InlineData("epoll", "async")]
+    [InlineData("poll", "async")]
+    [InlineData("select", "async")]
+    [InlineData("io_uring", "async")]
+    public void Sixteen_pipelined_requests_get_sixteen_responses_then_SIGTERM_stops_it(string backend, string api)
     {
         SkipUnlessBackendAvailable(backend);
-        using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend);
+        using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend, "--api", api);
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(Request, 16))));
 
@@ -39,15 +43,19 @@ public class HttpPlaintextIntegrationTests
     }
 
     [SkippableTheory]
-    [InlineData("epoll")]
-    [InlineData("poll")]
-    [InlineData("select")]
-    [InlineData("io_uring")]
-    public void Wrk_gets_only_successful_responses(string backend)
+    [InlineData("epoll", "callback")]
+    [InlineData("poll", "callback")]
+    [InlineData("select", "callback")]
+    [InlineData("io_uring", "callback")]
+    [InlineData("epoll", "async")]
+    [InlineData("poll", "async")]
+    [InlineData("select", "async")]
+    [InlineData("io_uring", "async")]
+    public void Wrk_gets_only_successful_responses(string backend, string api)
     {
         SkipUnlessBackendAvailable(backend);
         string wrk = ExternalTool.Require("wrk", "wrk");
-        using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend);
+        using var server = ChildServer.Start("HttpPlaintext", null, "--backend", backend, "--api", api);
         (int exit, string output) = ExternalTool.Run(wrk, TimeSpan.FromSeconds(60),
             "-t1", "-c32", "-d2s", $"http://{server.Endpoint}/plaintext");
         Assert.Equal(0, exit);
@@ -56,10 +64,12 @@ public class HttpPlaintextIntegrationTests
         Assert.DoesNotContain("Socket errors", output);
     }
 
-    [Fact]
-    public void Headers_that_never_end_get_431_and_a_closed_connection()
+    [Theory]
+    [InlineData("callback")]
+    [InlineData("async")]
+    public void Headers_that_never_end_get_431_and_a_closed_connection(string api)
     {
-        using var server = ChildServer.Start("HttpPlaintext");
+        using var server = ChildServer.Start("HttpPlaintext", null, "--api", api);
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send(Encoding.ASCII.GetBytes("GET /plaintext HTTP/1.1\r\nX-Filler: " + new string('a', HttpLimits.MaxHeaderBytes + 1)));
         string response = BlockingClient.ReadUntilClosed(client);

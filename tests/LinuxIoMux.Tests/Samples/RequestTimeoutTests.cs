@@ -19,12 +19,14 @@ public class RequestTimeoutTests
     /// client; the samples closed it once the timeout had passed since the buffer was last empty.
     /// </summary>
     [Theory]
-    [InlineData("RespServer", "PING\r\n", "+PONG\r\n")]
-    [InlineData("HttpPlaintext", HttpRequest, "Hello, World!")]
-    public void A_client_that_keeps_completing_requests_is_not_closed_by_the_request_timeout(string sample, string request, string reply)
+    [InlineData("RespServer", "PING\r\n", "+PONG\r\n", "callback")]
+    [InlineData("HttpPlaintext", HttpRequest, "Hello, World!", "callback")]
+    [InlineData("RespServer", "PING\r\n", "+PONG\r\n", "async")]
+    [InlineData("HttpPlaintext", HttpRequest, "Hello, World!", "async")]
+    public void A_client_that_keeps_completing_requests_is_not_closed_by_the_request_timeout(string sample, string request, string reply, string api)
     {
         const double TimeoutSeconds = 1;
-        using var server = ChildServer.Start(sample, null, "--request-timeout", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var server = ChildServer.Start(sample, null, "--request-timeout", TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--api", api);
         using Socket client = BlockingClient.Connect(server.Endpoint);
         byte[] bytes = Encoding.ASCII.GetBytes(request);
         int cut = bytes.Length / 2;

@@ -11,16 +11,20 @@ public class RespServerIntegrationTests
     private static readonly TimeSpan s_toolTimeout = TimeSpan.FromSeconds(120);
 
     [SkippableTheory]
-    [InlineData("epoll")]
-    [InlineData("poll")]
-    [InlineData("select")]
-    [InlineData("io_uring")]
-    public void Redis_cli_and_redis_benchmark_work_and_the_server_stops_cleanly_on_SIGTERM(string backend)
+    [InlineData("epoll", "callback")]
+    [InlineData("poll", "callback")]
+    [InlineData("select", "callback")]
+    [InlineData("io_uring", "callback")]
+    [InlineData("epoll", "async")]
+    [InlineData("poll", "async")]
+    [InlineData("select", "async")]
+    [InlineData("io_uring", "async")]
+    public void Redis_cli_and_redis_benchmark_work_and_the_server_stops_cleanly_on_SIGTERM(string backend, string api)
     {
         SkipUnlessBackendAvailable(backend);
         string cli = ExternalTool.Require("redis-cli", "redis-tools");
         string benchmark = ExternalTool.Require("redis-benchmark", "redis-tools");
-        using var server = ChildServer.Start("RespServer", null, "--backend", backend);
+        using var server = ChildServer.Start("RespServer", null, "--backend", backend, "--api", api);
         string port = server.Endpoint.Port.ToString();
 
         string Cli(params string[] command) =>
@@ -64,10 +68,12 @@ public class RespServerIntegrationTests
         Assert.False(server.HasExited);
     }
 
-    [Fact]
-    public void A_client_that_pipelines_large_replies_and_reads_nothing_is_held_back_not_buffered()
+    [Theory]
+    [InlineData("callback")]
+    [InlineData("async")]
+    public void A_client_that_pipelines_large_replies_and_reads_nothing_is_held_back_not_buffered(string api)
     {
-        using var server = ChildServer.Start("RespServer");
+        using var server = ChildServer.Start("RespServer", null, "--api", api);
         using var client = BlockingClient.Connect(server.Endpoint);
         string value = new('v', RespLimits.MaxBulkLength);
         client.Send(Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n${value.Length}\r\n{value}\r\n"));
@@ -101,10 +107,12 @@ public class RespServerIntegrationTests
         Assert.Equal("+PONG\r\n", BlockingClient.ReadLine(other));
     }
 
-    [Fact]
-    public void A_request_left_incomplete_past_the_timeout_closes_the_connection()
+    [Theory]
+    [InlineData("callback")]
+    [InlineData("async")]
+    public void A_request_left_incomplete_past_the_timeout_closes_the_connection(string api)
     {
-        using var server = ChildServer.Start("RespServer", null, "--request-timeout", "1");
+        using var server = ChildServer.Start("RespServer", null, "--request-timeout", "1", "--api", api);
         using var client = BlockingClient.Connect(server.Endpoint);
         client.Send("*2\r\n$3\r\nGET\r\n$3\r\nke"u8);
         var clock = System.Diagnostics.Stopwatch.StartNew();

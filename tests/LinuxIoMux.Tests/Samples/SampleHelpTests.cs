@@ -6,7 +6,7 @@ namespace LinuxIoMux.Tests.Samples;
 /// <summary>Every sample takes <c>--help</c>: it prints its usage and exits 0 instead of starting (issue 10).</summary>
 public class SampleHelpTests
 {
-    public static TheoryData<string> Samples => new("EchoServer", "RespServer", "HttpPlaintext", "KestrelPlaintext", "SelectVsPollVsEpoll");
+    public static TheoryData<string> Samples => new("EchoServer", "AsyncEchoServer", "RespServer", "HttpPlaintext", "KestrelPlaintext", "SelectVsPollVsEpoll");
 
     [SkippableTheory]
     [MemberData(nameof(Samples))]

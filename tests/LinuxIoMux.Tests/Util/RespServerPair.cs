@@ -14,12 +14,13 @@ internal sealed class RespServerPair : IDisposable
     private readonly ChildServer _ours;
     private readonly RedisServerProcess _redis;
 
-    public RespServerPair()
+    /// <param name="arguments">RespServer's extra arguments (e.g. <c>--api async</c>).</param>
+    public RespServerPair(params string[] arguments)
     {
         _redis = RedisServerProcess.Start(); // first: it skips (or fails under CI) when redis-server is missing
         try
         {
-            _ours = ChildServer.Start("RespServer");
+            _ours = ChildServer.Start("RespServer", null, arguments);
         }
         catch
         {
