@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace LinuxIoMux;
 
 /// <summary>
-/// The reactor side of awaiting: registrations owned by <see cref="ReactorSocket"/> and <c>ReactorStream</c>,
+/// The reactor side of awaiting: registrations owned by <see cref="ReactorSocket"/> and <see cref="ReactorStream"/>,
 /// and how their interest is kept cheap.
 /// </summary>
 /// <remarks>

@@ -13,7 +13,7 @@ public sealed partial class Reactor
     /// <summary>
     /// Runs <paramref name="work"/> on the loop thread (posted, like <see cref="Post(Action)"/>): every await inside
     /// it resumes on the loop thread, inline for the reactor's own operations (<see cref="ReactorSocket"/>,
-    /// <c>ReactorStream</c>, <see cref="Registration.WaitAsync"/>), through the loop's
+    /// <see cref="ReactorStream"/>, <see cref="Registration.WaitAsync"/>), through the loop's
     /// SynchronizationContext for ordinary tasks. Any thread.
     /// </summary>
     /// <remarks>

@@ -25,7 +25,7 @@ public sealed partial class Registration
     /// <para><b>Readiness is a hint.</b> Try the read or write first and wait only when it would block
     /// (EAGAIN); after the wait, try again: the readiness may be spurious or taken by someone else.</para>
     /// <para><b>Interest.</b> The registration must already watch the direction (<see cref="Interest"/>), since its
-    /// interest is the caller's (<see cref="ReactorSocket"/> and <c>ReactorStream</c> manage theirs). The
+    /// interest is the caller's (<see cref="ReactorSocket"/> and <see cref="ReactorStream"/> manage theirs). The
     /// handler still runs for every report, after the waits it completed.</para>
     /// <para><b>Threads.</b> Call it on the loop thread (from a handler or from code started with
     /// <see cref="Reactor.Spawn(Func{Task})"/>), or while the loop is not running.</para>

@@ -21,7 +21,7 @@ internal sealed class RegistrationWaiters
     internal ReadinessAwaiter Write { get; }
 
     /// <summary>
-    /// True for the reactor's own level-triggered registrations (<see cref="ReactorSocket"/>, <c>ReactorStream</c>
+    /// True for the reactor's own level-triggered registrations (<see cref="ReactorSocket"/>, <see cref="ReactorStream"/>
     /// on poll, select and io_uring): the multiplexer watches a direction only while it is awaited (see
     /// <c>Reactor.Await.cs</c>). False for a caller's registration, whose interest is the caller's.
     /// </summary>

@@ -24,6 +24,7 @@ public class DocsCodeBlocksTests
         "timerfd.md",
         "pidfd.md",
         "io_uring.md",
+        "async.md",
         "async-servers.md",
     ];
 

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace LinuxIoMux.Tests.Docs;
 
 /// <summary>
@@ -16,7 +19,8 @@ public class ReadmeExamplesTests
         Assert.Equal("True", lines[3]);
         Assert.Equal("1", lines[4]);
         Assert.Equal("read 5 bytes, readable=True", lines[5]);
-        Assert.Equal(6, lines.Length);
+        Assert.Equal("echoed 5 bytes", lines[6]);
+        Assert.Equal(7, lines.Length);
     }
 
     private static void RunTour()
@@ -70,6 +74,7 @@ public class ReadmeExamplesTests
         }
 
         RunReactorExample();
+        RunAsyncExample();
     }
 
     private static void RunEpollExample()
@@ -110,6 +115,31 @@ public class ReadmeExamplesTests
             reactor.Run();                                        // returns after Stop
             registration.Dispose();                               // unregister before closing the descriptor
         }
+    }
+
+    private static void RunAsyncExample()
+    {
+        using var loop = new Reactor(MultiplexerKind.Epoll);
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(16);
+        using var server = new ReactorSocket(loop, listener);
+        loop.Spawn(async () =>                                    // runs on the loop thread, and so does every await in it
+        {
+            using ReactorSocket peer = await server.AcceptAsync();
+            byte[] buffer = new byte[64];
+            int n = await peer.ReceiveAsync(buffer);              // recv(2) first; waits for readiness only on EAGAIN
+            await peer.SendAsync(buffer.AsMemory(0, n));          // every byte, or an exception
+        });
+        loop.Spawn(async () =>
+        {
+            using ReactorSocket socket = await ReactorSocket.ConnectAsync(loop, listener.LocalEndPoint!);
+            await socket.SendAsync("hello"u8.ToArray());
+            int n = await socket.ReceiveAsync(new byte[64]);
+            Console.WriteLine($"echoed {n} bytes");               // echoed 5 bytes
+            loop.Stop();
+        });
+        loop.Run();
     }
 
     private static void Drain(FileDescriptorHandle reader)
