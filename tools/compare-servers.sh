@@ -32,11 +32,13 @@ BIN=bin/$CONFIGURATION/net10.0
 # http: wrk). BACKENDS is "-" for a server without a multiplexer choice, or "each" for one row per selected backend,
 # named NAME-BACKEND. {port}, {backend} and {loops} in COMMAND are replaced. A new variant is one more line.
 SERVER_TABLE="
-redis-server   resp  -     redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no
-RespServer     resp  each  dotnet samples/RespServer/$BIN/RespServer.dll --backend {backend} --port {port}
-nginx          http  -     compare_run_nginx {port} {loops}
-Kestrel        http  -     dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --urls http://127.0.0.1:{port}
-HttpPlaintext  http  each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --backend {backend} --port {port} --loops {loops}
+redis-server       resp  -     redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no
+RespServer         resp  each  dotnet samples/RespServer/$BIN/RespServer.dll --backend {backend} --port {port}
+RespServerAsync    resp  each  dotnet samples/RespServer/$BIN/RespServer.dll --api async --backend {backend} --port {port}
+nginx              http  -     compare_run_nginx {port} {loops}
+Kestrel            http  -     dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --urls http://127.0.0.1:{port}
+HttpPlaintext      http  each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --backend {backend} --port {port} --loops {loops}
+HttpPlaintextAsync http  each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --api async --backend {backend} --port {port} --loops {loops}
 "
 # The peer of each group: every ratio of the group's tests is against it.
 PEERS="resp=redis-server http=nginx"
