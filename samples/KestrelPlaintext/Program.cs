@@ -1,12 +1,15 @@
-// A minimal Kestrel app serving GET /plaintext -> "Hello, World!", the peer HttpPlaintext is measured against.
+// A minimal Kestrel app serving GET /plaintext -> "Hello, World!" and GET /json, the peer HttpPlaintext is measured
+// against:
 //   dotnet samples/KestrelPlaintext/bin/Release/net10.0/KestrelPlaintext.dll --urls http://127.0.0.1:8081
-// No logging on the request path, so the comparison is of the servers, not of console output.
+using LinuxIoMux.Samples.KestrelPlaintext;
+
 if (args.Any(arg => arg is "--help" or "-h" or "-?"))
 {
     Console.WriteLine("""
         Description:
-          KestrelPlaintext: ASP.NET Core's Kestrel serving GET /plaintext -> "Hello, World!" (text/plain), the peer
-          that samples/HttpPlaintext is compared with by ./build.sh compare. No logging on the request path.
+          KestrelPlaintext: ASP.NET Core's Kestrel serving GET /plaintext -> "Hello, World!" (text/plain) and GET /json
+          -> {"message":"Hello, World!"}, the peer that samples/HttpPlaintext is compared with by ./build.sh compare.
+          No logging on the request path. Also POST /digest, GET /bytes/{count} and GET /abort (for the transport tests).
 
         Usage:
           KestrelPlaintext [--urls <url>] [other ASP.NET Core configuration arguments]
@@ -18,9 +21,6 @@ if (args.Any(arg => arg is "--help" or "-h" or "-?"))
     return 0;
 }
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.Logging.ClearProviders();
-var app = builder.Build();
-app.MapGet("/plaintext", () => Results.Text("Hello, World!", "text/plain"));
+var app = KestrelApp.Build(args);
 app.Run();
 return 0;
