@@ -24,6 +24,10 @@ internal readonly struct LoopCallback
     /// <summary>An <see cref="Action{TState}"/> and its state (a value-type state is boxed: one allocation).</summary>
     internal static LoopCallback Of<TState>(Action<TState> action, TState state) => new(Invoker<TState>.Invoke, action, state);
 
+    /// <summary>A <see cref="SendOrPostCallback"/> and its state (what a SynchronizationContext posts): no allocation.</summary>
+    internal static LoopCallback Of(SendOrPostCallback callback, object? state) =>
+        new(static (callback, state) => ((SendOrPostCallback)callback!)(state), callback, state);
+
     /// <summary>Runs the callback on the calling (loop) thread.</summary>
     internal void Run() => _invoke(_callback, _state);
 

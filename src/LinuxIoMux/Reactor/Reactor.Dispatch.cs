@@ -52,9 +52,20 @@ public sealed partial class Reactor
 
             callbacks++;
             Counters.EventsDispatched++;
+            Readiness readiness = e.Readiness.FoldedInto(registration.Interest);
+            if (registration.Waiters is { } waiters)
+            {
+                // Awaiting code resumes here, inline on the loop thread (Async/ReadinessAwaiter.cs), before the handler.
+                waiters.Complete(readiness);
+                if (!registration.IsActive)
+                {
+                    continue; // the continuation disposed it
+                }
+            }
+
             try
             {
-                registration.Handler(registration, e.Readiness.FoldedInto(registration.Interest));
+                registration.Handler(registration, readiness);
             }
             catch (Exception exception)
             {
@@ -65,7 +76,8 @@ public sealed partial class Reactor
         return callbacks;
     }
 
-    private void Report(Exception exception)
+    /// <summary>Passes a callback's exception to <see cref="UnhandledException"/> (or standard error).</summary>
+    internal void Report(Exception exception)
     {
         UnhandledExceptionEventHandler? handler = UnhandledException;
         if (handler is null)

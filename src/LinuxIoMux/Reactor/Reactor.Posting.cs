@@ -27,6 +27,22 @@ public sealed partial class Reactor
         Enqueue(LoopCallback.Of(action, state));
     }
 
+    /// <summary>What <see cref="ReactorSynchronizationContext.Post"/> queues: no closure, no delegate.</summary>
+    internal void PostToLoop(SendOrPostCallback callback, object? state) => Enqueue(LoopCallback.Of(callback, state));
+
+    /// <summary>Wakes the loop without queueing anything (a registration with waiters was disposed from another thread).</summary>
+    private void WakeForPendingRemoval()
+    {
+        try
+        {
+            _waker.Wake();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently: the dispose fails the waits.
+        }
+    }
+
     private void Enqueue(LoopCallback action)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -90,6 +90,7 @@ public sealed partial class Reactor
             // remove whatever registration the fd number belongs to next.
             registration.IsActive = false;
             _registrations.Release(registration);
+            registration.Waiters?.FailAll(Registration.DisposedWhileWaiting());
             throw;
         }
 
@@ -117,10 +118,16 @@ public sealed partial class Reactor
         if (IsOffLoopThreadWhileRunning)
         {
             _pendingRemovals.Enqueue(registration);
+            if (registration.Waiters is not null)
+            {
+                WakeForPendingRemoval(); // its pending waits fail on the loop thread, which may be asleep in its wait
+            }
+
             return;
         }
 
         RemoveFromMultiplexer(registration);
+        registration.Waiters?.FailAll(Registration.DisposedWhileWaiting());
     }
 
     /// <summary>Loop thread: finishes the unregistrations other threads asked for.</summary>
@@ -129,6 +136,7 @@ public sealed partial class Reactor
         while (_pendingRemovals.TryDequeue(out Registration? registration))
         {
             RemoveFromMultiplexer(registration);
+            registration.Waiters?.FailAll(Registration.DisposedWhileWaiting());
         }
     }
 
@@ -141,7 +149,10 @@ public sealed partial class Reactor
         }
 
         _registrations.Release(registration);
-        _multiplexer.Remove(registration.Fd);
+        if (!Unpark(registration))
+        {
+            _multiplexer.Remove(registration.Fd);
+        }
     }
 
     /// <summary>Adds the descriptor under a reference held only for the epoll_ctl (or table update) itself.</summary>

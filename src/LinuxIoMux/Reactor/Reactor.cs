@@ -111,7 +111,7 @@ public sealed partial class Reactor : IDisposable
     public MultiplexerKind Kind => _multiplexer.Kind;
 
     /// <summary>How many descriptors are registered (the internal waker not counted).</summary>
-    public int RegistrationCount => IsDisposed ? 0 : _multiplexer.Count - 1;
+    public int RegistrationCount => IsDisposed ? 0 : _multiplexer.Count - 1 + _parkedCount;
 
     /// <summary>How many timers are scheduled and not yet run (cancelled ones may still be counted until dropped).</summary>
     public int PendingTimerCount => _timers.Count;
@@ -243,7 +243,9 @@ public sealed partial class Reactor : IDisposable
         }
 
         LinuxIoMuxMetrics.Retire(this);
-        _registrations.DeactivateAll();
+        _registrations.DeactivateAll(s_failWaiters);
+        _parkedCount = 0;
+        FailSpawned();
         _timers.Clear();
         _posted.Clear();
         _pendingRemovals.Clear();
@@ -265,6 +267,8 @@ public sealed partial class Reactor : IDisposable
             throw new InvalidOperationException("The reactor loop is already running on another thread.");
         }
 
+        EnterSynchronizationContext();
+
         if (IsDisposed)
         {
             ExitLoop(); // a Dispose that saw this loop running leaves the release to it
@@ -280,9 +284,16 @@ public sealed partial class Reactor : IDisposable
     {
         _stopRequested = false;
         Interlocked.Exchange(ref _loopThreadId, 0);
-        if (Volatile.Read(ref _disposeState) == DisposeRequested)
+        try
         {
-            ReleaseResources();
+            if (Volatile.Read(ref _disposeState) == DisposeRequested)
+            {
+                ReleaseResources(); // pending waits fail here, their continuations still on this thread
+            }
+        }
+        finally
+        {
+            ExitSynchronizationContext();
         }
     }
 
@@ -301,7 +312,7 @@ public sealed partial class Reactor : IDisposable
         }
     }
 
-    private bool IsOffLoopThreadWhileRunning
+    internal bool IsOffLoopThreadWhileRunning
     {
         get
         {

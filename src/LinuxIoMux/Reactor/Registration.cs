@@ -17,7 +17,7 @@ namespace LinuxIoMux;
 /// idempotent: from another thread while the loop runs, no handler call starts after it returns and the loop removes
 /// the descriptor from the multiplexer before its next wait (see <see cref="Reactor.Unregister"/>).</para>
 /// </remarks>
-public sealed class Registration : IDisposable
+public sealed partial class Registration : IDisposable
 {
     private readonly Reactor _reactor;
     private volatile bool _isActive = true;

@@ -81,16 +81,24 @@ internal sealed class RegistrationTable
         return _slots[slot];
     }
 
-    /// <summary>Deactivates and forgets every registration (the reactor is being disposed).</summary>
-    internal void DeactivateAll()
+    /// <summary>Deactivates and forgets every registration (the reactor is being disposed), then passes each to
+    /// <paramref name="deactivated"/> (once all are inactive, so that code it runs sees none still active).</summary>
+    internal void DeactivateAll(Action<Registration> deactivated)
     {
+        var all = new List<Registration>();
         for (int slot = 0; slot < _slotsUsed; slot++)
         {
             if (_slots[slot] is { } registration)
             {
                 registration.IsActive = false;
                 _slots[slot] = null;
+                all.Add(registration);
             }
+        }
+
+        foreach (Registration registration in all)
+        {
+            deactivated(registration);
         }
     }
 }
