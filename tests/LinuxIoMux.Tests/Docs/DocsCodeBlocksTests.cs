@@ -24,6 +24,8 @@ public class DocsCodeBlocksTests
         "timerfd.md",
         "pidfd.md",
         "io_uring.md",
+        "pipelines.md",
+        "aspnetcore.md",
     ];
 
     public static TheoryData<string> PagesWithExamples => new(Pages);
