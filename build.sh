@@ -18,8 +18,8 @@
 #           nginx and Kestrel, on every backend, interleaved over rounds (tools/compare-servers.sh; extra args go to it,
 #           e.g. --rounds 5 --tests resp-p1 --servers RespServer --backends epoll; --help lists them); tables and a PNG
 #           chart in artifacts/compare/
-#   pack    the NuGet package (+ symbols) in artifacts/packages, then install it from there into a throwaway
-#           console project and run it
+#   pack    the NuGet packages (+ symbols) in artifacts/packages, LinuxIoMux and LinuxIoMux.AspNetCore, then install
+#           each from there into a throwaway project and run it (a console program; a minimal ASP.NET Core app)
 #   clean   remove artifacts/ and every bin/ and obj/
 set -euo pipefail
 
@@ -218,6 +218,44 @@ NUGET
     echo '<Project />' >"$check/Directory.Build.props"
     echo '<Project />' >"$check/Directory.Build.targets"
     NUGET_PACKAGES="$check/.nuget" dotnet run --project "$check/PackageCheck.csproj" -c Release
+
+    pack_aspnetcore "$packages" "$version"
+}
+
+# pack_aspnetcore PACKAGES VERSION: the LinuxIoMux.AspNetCore package beside the core one, checked, then a minimal
+# ASP.NET Core app (tools/package-check/aspnetcore) installed from the local feed serves a request on it.
+pack_aspnetcore() {
+    local packages=$1 version=$2 check=$ARTIFACTS/package-check-aspnetcore unpacked=$ARTIFACTS/package-contents-aspnetcore
+    step "dotnet pack src/LinuxIoMux.AspNetCore -c $CONFIGURATION -o $packages"
+    dotnet build src/LinuxIoMux.AspNetCore/LinuxIoMux.AspNetCore.csproj -c "$CONFIGURATION" --nologo -v quiet -clp:NoSummary \
+        -warnaserror --no-incremental -p:ContinuousIntegrationBuild=true
+    dotnet pack src/LinuxIoMux.AspNetCore/LinuxIoMux.AspNetCore.csproj -c "$CONFIGURATION" --nologo -v quiet -warnaserror \
+        -o "$packages" --no-build -p:ContinuousIntegrationBuild=true
+    local nupkg=$packages/LinuxIoMux.AspNetCore.$version.nupkg problems=0
+    step "check the LinuxIoMux.AspNetCore package: nuspec, its dependencies, LICENSE, README, XML docs"
+    rm -rf "$unpacked" "$check"
+    mkdir -p "$unpacked" "$check"
+    unzip -q "$nupkg" -d "$unpacked" || { echo "pack: $nupkg is missing or unreadable" >&2; return 1; }
+    local nuspec=$unpacked/LinuxIoMux.AspNetCore.nuspec
+    aspnet_fail() { echo "pack: LinuxIoMux.AspNetCore: $*" >&2; problems=$((problems + 1)); }
+    grep -q '<id>LinuxIoMux.AspNetCore</id>' "$nuspec" || aspnet_fail "nuspec: id is not LinuxIoMux.AspNetCore"
+    grep -q '<license type="expression">MIT</license>' "$nuspec" || aspnet_fail "nuspec: license expression is not MIT"
+    grep -q '<readme>PACKAGE.md</readme>' "$nuspec" || aspnet_fail "nuspec: readme is not PACKAGE.md"
+    # The core package at the same version, and the shared framework (not a package) for ASP.NET Core.
+    grep -q "<dependency id=\"LinuxIoMux\" version=\"$version\"" "$nuspec" || aspnet_fail "nuspec: no dependency on LinuxIoMux $version"
+    grep -q '<frameworkReference name="Microsoft.AspNetCore.App"' "$nuspec" || aspnet_fail "nuspec: no frameworkReference to Microsoft.AspNetCore.App"
+    cmp -s "$unpacked/LICENSE" LICENSE || aspnet_fail "LICENSE missing or different from ./LICENSE"
+    [[ -f $unpacked/lib/net10.0/LinuxIoMux.AspNetCore.xml ]] || aspnet_fail "no XML documentation in lib/net10.0"
+    ((problems == 0)) || return 1
+    echo "package ok: LinuxIoMux.AspNetCore $version, depends on LinuxIoMux $version and Microsoft.AspNetCore.App, MIT, PACKAGE.md"
+
+    step "install LinuxIoMux.AspNetCore $version from $packages into a throwaway ASP.NET Core app and serve a request"
+    cp tools/package-check/aspnetcore/Program.cs "$check/"
+    sed "s/@VERSION@/$version/" tools/package-check/aspnetcore/AspNetCoreCheck.csproj.template >"$check/AspNetCoreCheck.csproj"
+    cp "$ARTIFACTS/package-check/nuget.config" "$check/"
+    echo '<Project />' >"$check/Directory.Build.props"
+    echo '<Project />' >"$check/Directory.Build.targets"
+    NUGET_PACKAGES="$check/.nuget" dotnet run --project "$check/AspNetCoreCheck.csproj" -c Release
 }
 
 clean() {

@@ -26,6 +26,8 @@ public class DocsCodeBlocksTests
         "io_uring.md",
         "async.md",
         "async-servers.md",
+        "pipelines.md",
+        "aspnetcore.md",
     ];
 
     public static TheoryData<string> PagesWithExamples => new(Pages);
