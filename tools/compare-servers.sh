@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ./build.sh compare: the sample servers under real clients beside their peers, measured like a benchmark.
 #   RespServer (each backend) beside redis-server:   redis-benchmark -t set,get -n REQUESTS -c 50 -P 16, and -P 1
-#   HttpPlaintext (each backend) beside nginx and Kestrel:   wrk -t1 -c64 and -c256 -d DURATION --latency
+#   HttpPlaintext (each backend, callback and --api async) beside nginx and Kestrel:   wrk -t1 -c64 and -c256 -d DURATION
+#   Kestrel on LinuxIoMux (samples/KestrelPlaintext --transport linuxiomux, inline and thread-pool modes, each backend)
+#   beside Kestrel on its Sockets transport:   wrk -t1 -c64 and -c256, /plaintext and /json
 # Every selected server is started once and warmed up (JIT tiering for the .NET ones; the same pass for all), then
 # ROUNDS rounds run every test on every server back to back, the server order rotated each round. A ratio is taken
 # within one round (server req/s / peer req/s); the report gives its median over the rounds and its spread.
@@ -14,7 +16,8 @@
 #               selected test is always added, since ratios need it
 #   --backends  epoll,poll,select,io_uring (the default: all; a server that does not start, e.g. io_uring where the
 #               kernel refuses it, is reported as skipped with its log)
-#   --tests     names from TEST_TABLE: resp-p16,resp-p1,http-c64,http-c256
+#   --tests     names from TEST_TABLE: resp-p16,resp-p1,http-c64,http-c256,kestrel-c64,kestrel-c256,kestrel-json-c64,
+#               kestrel-json-c256
 #   --loops     HttpPlaintext's loops and nginx's worker_processes [default: nproc]
 #   --list      print the servers and tests that would run, and exit
 #   --report-only  recompute summary.csv, report.md and the chart from OUT/raw.csv (e.g. after merging the raw.csv of
@@ -32,29 +35,38 @@ BIN=bin/$CONFIGURATION/net10.0
 # http: wrk). BACKENDS is "-" for a server without a multiplexer choice, or "each" for one row per selected backend,
 # named NAME-BACKEND. {port}, {backend} and {loops} in COMMAND are replaced. A new variant is one more line.
 SERVER_TABLE="
-redis-server       resp  -     redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no
-RespServer         resp  each  dotnet samples/RespServer/$BIN/RespServer.dll --backend {backend} --port {port}
-RespServerAsync    resp  each  dotnet samples/RespServer/$BIN/RespServer.dll --api async --backend {backend} --port {port}
-nginx              http  -     compare_run_nginx {port} {loops}
-Kestrel            http  -     dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --urls http://127.0.0.1:{port}
-HttpPlaintext      http  each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --backend {backend} --port {port} --loops {loops}
-HttpPlaintextAsync http  each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --api async --backend {backend} --port {port} --loops {loops}
+redis-server       resp    -     redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no
+RespServer         resp    each  dotnet samples/RespServer/$BIN/RespServer.dll --backend {backend} --port {port}
+RespServerAsync    resp    each  dotnet samples/RespServer/$BIN/RespServer.dll --api async --backend {backend} --port {port}
+nginx              http    -     compare_run_nginx {port} {loops}
+Kestrel            http    -     dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --urls http://127.0.0.1:{port}
+HttpPlaintext      http    each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --backend {backend} --port {port} --loops {loops}
+HttpPlaintextAsync http    each  dotnet samples/HttpPlaintext/$BIN/HttpPlaintext.dll --api async --backend {backend} --port {port} --loops {loops}
+KestrelSockets     kestrel -     dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --transport sockets --urls http://127.0.0.1:{port}
+KestrelIoMux       kestrel each  dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --transport linuxiomux --mode inline --backend {backend} --loops {loops} --urls http://127.0.0.1:{port}
+KestrelIoMuxPool   kestrel each  dotnet samples/KestrelPlaintext/$BIN/KestrelPlaintext.dll --transport linuxiomux --mode threadpool --backend {backend} --loops {loops} --urls http://127.0.0.1:{port}
 "
 # The peer of each group: every ratio of the group's tests is against it.
-PEERS="resp=redis-server http=nginx"
+PEERS="resp=redis-server http=nginx kestrel=KestrelSockets"
 
 # The tests: NAME GROUP COMMAND ({port}, {requests}, {duration} replaced). The name's prefix before '-' is the group.
 TEST_TABLE="
-resp-p16   resp  redis-benchmark -p {port} -t set,get -n {requests} -c 50 -P 16 --csv
-resp-p1    resp  redis-benchmark -p {port} -t set,get -n {requests} -c 50 -P 1 --csv
-http-c64   http  wrk -t1 -c64 -d{duration} --latency http://127.0.0.1:{port}/plaintext
-http-c256  http  wrk -t1 -c256 -d{duration} --latency http://127.0.0.1:{port}/plaintext
+resp-p16           resp    redis-benchmark -p {port} -t set,get -n {requests} -c 50 -P 16 --csv
+resp-p1            resp    redis-benchmark -p {port} -t set,get -n {requests} -c 50 -P 1 --csv
+http-c64           http    wrk -t1 -c64 -d{duration} --latency http://127.0.0.1:{port}/plaintext
+http-c256          http    wrk -t1 -c256 -d{duration} --latency http://127.0.0.1:{port}/plaintext
+kestrel-c64        kestrel wrk -t1 -c64 -d{duration} --latency http://127.0.0.1:{port}/plaintext
+kestrel-c256       kestrel wrk -t1 -c256 -d{duration} --latency http://127.0.0.1:{port}/plaintext
+kestrel-json-c64   kestrel wrk -t1 -c64 -d{duration} --latency http://127.0.0.1:{port}/json
+kestrel-json-c256  kestrel wrk -t1 -c256 -d{duration} --latency http://127.0.0.1:{port}/json
 "
 # The warm-up of each group, run once per server before the first round.
 WARMUP_resp="redis-benchmark -p {port} -t set,get -n 200000 -c 50 -P 16 --csv"
 WARMUP_http="wrk -t1 -c64 -d3s http://127.0.0.1:{port}/plaintext"
+WARMUP_kestrel="wrk -t1 -c64 -d3s http://127.0.0.1:{port}/json"
 READY_resp="redis-cli -p {port} ping"
 READY_http="curl -sf http://127.0.0.1:{port}/plaintext"
+READY_kestrel=$READY_http
 
 rounds=3 requests=2000000 duration=10s servers='' backends=epoll,poll,select,io_uring tests='' loops=$(nproc)
 out=artifacts/compare list_only=0 report_only=0
@@ -70,7 +82,7 @@ while (($#)); do
         --out) out=$2; shift 2 ;;
         --list) list_only=1; shift ;;
         --report-only) report_only=1; shift ;;
-        -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -155,7 +167,7 @@ needed=() # command -> Debian package, for what the selection uses
 ensure() { command -v "$1" >/dev/null || needed+=("$2"); }
 ensure curl curl
 [[ " $groups " == *" resp "* ]] && { ensure redis-benchmark redis-tools; ensure redis-cli redis-tools; ensure redis-server redis-server; }
-[[ " $groups " == *" http "* ]] && ensure wrk wrk
+[[ " $groups " == *" http "* || " $groups " == *" kestrel "* ]] && ensure wrk wrk
 printf '%s\n' "${selected_servers[@]}" | grep -q '^nginx ' && ensure nginx nginx-light
 if ((${#needed[@]})); then
     progress "apt-get install ${needed[*]}"
