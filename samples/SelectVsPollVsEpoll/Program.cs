@@ -111,7 +111,8 @@ internal static class Program
         }
 
         WaitCosts native = NativeWaitCost.Measure(program, managed.N, NextFreeDescriptor());
-        Progress($"n={managed.N}: C       select {native.SelectNanoseconds:#,0} ns, poll {native.PollNanoseconds:#,0} ns, epoll {native.EpollNanoseconds:#,0} ns");
+        string select = native.SelectNanoseconds is { } ns ? $"{ns:#,0} ns" : "n/a (fd >= 1024)";
+        Progress($"n={managed.N}: C       select {select}, poll {native.PollNanoseconds:#,0} ns, epoll {native.EpollNanoseconds:#,0} ns");
         table.Add(managed, native);
     }
 
