@@ -245,9 +245,13 @@ pack_aspnetcore() {
     grep -q "<dependency id=\"LinuxIoMux\" version=\"$version\"" "$nuspec" || aspnet_fail "nuspec: no dependency on LinuxIoMux $version"
     grep -q '<frameworkReference name="Microsoft.AspNetCore.App"' "$nuspec" || aspnet_fail "nuspec: no frameworkReference to Microsoft.AspNetCore.App"
     cmp -s "$unpacked/LICENSE" LICENSE || aspnet_fail "LICENSE missing or different from ./LICENSE"
-    [[ -f $unpacked/lib/net10.0/LinuxIoMux.AspNetCore.xml ]] || aspnet_fail "no XML documentation in lib/net10.0"
+    local lib=$unpacked/lib/net10.0
+    [[ -f $lib/LinuxIoMux.AspNetCore.xml ]] || aspnet_fail "no XML documentation in lib/net10.0"
+    # Public API only, as for the core package (the csproj runs tools/DocXmlFilter after compiling).
+    [[ -f $lib/LinuxIoMux.AspNetCore.xml ]] && { dotnet "tools/DocXmlFilter/bin/$CONFIGURATION/net10.0/DocXmlFilter.dll" verify \
+        "$lib/LinuxIoMux.AspNetCore.dll" "$lib/LinuxIoMux.AspNetCore.xml" || aspnet_fail "the XML documentation names non-public members (above)"; }
     ((problems == 0)) || return 1
-    echo "package ok: LinuxIoMux.AspNetCore $version, depends on LinuxIoMux $version and Microsoft.AspNetCore.App, MIT, PACKAGE.md"
+    echo "package ok: LinuxIoMux.AspNetCore $version, depends on LinuxIoMux $version and Microsoft.AspNetCore.App, MIT, PACKAGE.md, public-only XML docs"
 
     step "install LinuxIoMux.AspNetCore $version from $packages into a throwaway ASP.NET Core app and serve a request"
     cp tools/package-check/aspnetcore/Program.cs "$check/"

@@ -6,16 +6,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LinuxIoMux.Tests.AspNetCore;
 
 /// <summary>
 /// The KestrelPlaintext sample's app hosted in-process on 127.0.0.1 (a free port) over one transport, optionally with
-/// HTTPS; <c>map</c> adds test-only endpoints before it starts.
+/// HTTPS; <c>map</c> adds test-only endpoints before it starts, <c>listen</c> configures the listener (connection middleware).
 /// </summary>
 internal sealed class KestrelHost : IAsyncDisposable
 {
+    /// <summary>A hang guard for starting and stopping, not a timing: a broken transport fails the test instead of hanging the run.</summary>
+    public static readonly TimeSpan Hang = TimeSpan.FromSeconds(90);
+
     private readonly WebApplication _app;
     private bool _stopped;
 
@@ -27,7 +31,8 @@ internal sealed class KestrelHost : IAsyncDisposable
 
     public IPEndPoint Endpoint { get; }
 
-    public static async Task<KestrelHost> StartAsync(KestrelTransport transport, X509Certificate2? certificate = null, Action<WebApplication>? map = null)
+    public static async Task<KestrelHost> StartAsync(KestrelTransport transport, X509Certificate2? certificate = null, Action<WebApplication>? map = null,
+        Action<ListenOptions>? listen = null)
     {
         if (transport == KestrelTransport.IoUringInline)
         {
@@ -36,11 +41,12 @@ internal sealed class KestrelHost : IAsyncDisposable
 
         WebApplication app = KestrelApp.Build([], builder =>
         {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, options =>
             {
+                listen?.Invoke(options);
                 if (certificate is not null)
                 {
-                    listen.UseHttps(certificate);
+                    options.UseHttps(certificate);
                 }
             }));
             if (transport != KestrelTransport.Sockets)
@@ -56,7 +62,7 @@ internal sealed class KestrelHost : IAsyncDisposable
             }
         });
         map?.Invoke(app);
-        await app.StartAsync();
+        await app.StartAsync().WaitAsync(Hang);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new KestrelHost(app, new IPEndPoint(IPAddress.Loopback, new Uri(address).Port));
     }
@@ -65,17 +71,17 @@ internal sealed class KestrelHost : IAsyncDisposable
     public async Task StopAsync()
     {
         _stopped = true;
-        await _app.StopAsync();
+        await _app.StopAsync().WaitAsync(Hang);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (!_stopped)
         {
-            await _app.StopAsync();
+            await _app.StopAsync().WaitAsync(Hang);
         }
 
-        await _app.DisposeAsync();
+        await _app.DisposeAsync().AsTask().WaitAsync(Hang);
     }
 
     private static MultiplexerKind Backend(KestrelTransport transport) => transport switch

@@ -183,13 +183,13 @@ public class KestrelTransportComparisonTests
         string expected;
         await using (KestrelHost sockets = await KestrelHost.StartAsync(KestrelTransport.Sockets))
         {
-            expected = await Task.Run(() => scenario(sockets.Endpoint));
+            expected = await Task.Run(() => scenario(sockets.Endpoint)).WaitAsync(KestrelHost.Hang);
         }
 
         string actual;
         await using (KestrelHost linuxIoMux = await KestrelHost.StartAsync(transport))
         {
-            actual = await Task.Run(() => scenario(linuxIoMux.Endpoint));
+            actual = await Task.Run(() => scenario(linuxIoMux.Endpoint)).WaitAsync(KestrelHost.Hang);
         }
 
         Assert.Equal(expected, actual);

@@ -44,7 +44,7 @@ public class KestrelTransportLifetimeTests
         // One start and stop first: the runtime opens descriptors of its own once (thread-pool, sockets engine).
         await using (KestrelHost warm = await KestrelHost.StartAsync(transport))
         {
-            await Task.Run(() => OneRequest(warm));
+            await Task.Run(() => OneRequest(warm)).WaitAsync(KestrelHost.Hang);
         }
 
         int before = OpenDescriptors.Count();
@@ -62,7 +62,7 @@ public class KestrelTransportLifetimeTests
                 using var idle = WireClient.Connect(host.Endpoint); // still open when the host stops
                 idle.Send(WireClient.Get("/plaintext"));
                 idle.Wire.ReadResponse();
-            });
+            }).WaitAsync(KestrelHost.Hang);
         }
 
         // The loop threads close what they own as they finish; give a loaded machine time, then compare.
@@ -111,13 +111,13 @@ public class KestrelTransportLifetimeTests
             // Kestrel closes the idle keep-alive connections first and waits for the request in flight.
             foreach (WireClient client in idle)
             {
-                transcript.Append("idle: ").Append(await Task.Run(client.Wire.ReadUntilClosed)).Append('\n');
+                transcript.Append("idle: ").Append(await Task.Run(client.Wire.ReadUntilClosed).WaitAsync(KestrelHost.Hang)).Append('\n');
             }
 
             transcript.Append("stopped before release: ").Append(stopping.IsCompleted).Append('\n');
             release.SetResult();
-            transcript.Append("busy: ").Append(await Task.Run(busy.Wire.ReadResponse)).Append('\n');
-            transcript.Append("busy then: ").Append(await Task.Run(busy.Wire.ReadUntilClosed)).Append('\n');
+            transcript.Append("busy: ").Append(await Task.Run(busy.Wire.ReadResponse).WaitAsync(KestrelHost.Hang)).Append('\n');
+            transcript.Append("busy then: ").Append(await Task.Run(busy.Wire.ReadUntilClosed).WaitAsync(KestrelHost.Hang)).Append('\n');
             await stopping.WaitAsync(TimeSpan.FromSeconds(60));
             return transcript.ToString();
         }
@@ -139,6 +139,6 @@ public class KestrelTransportLifetimeTests
             var wire = new HttpWire(tls);
             tls.Write(Encoding.ASCII.GetBytes(WireClient.Get("/plaintext") + WireClient.Get("/bytes/1048576")));
             return $"{tls.SslProtocol}\n{wire.ReadResponse()}{wire.ReadResponse()}";
-        });
+        }).WaitAsync(KestrelHost.Hang);
     }
 }

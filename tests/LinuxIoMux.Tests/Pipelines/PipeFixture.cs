@@ -70,11 +70,24 @@ internal sealed class PipeFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Pipe.Abort();
-        await Pipe.Completion.WaitAsync(Hang);
-        Peer.Dispose();
-        Reactor.Stop();
-        _loop.Join();
-        Reactor.Dispose();
+        // Bounded everywhere, and the peer and the loop are released even when the pipe never completes (a broken
+        // pump): an unbounded Join on a loop that never stops hung the whole test run once.
+        try
+        {
+            Pipe.Abort();
+            await Pipe.Completion.WaitAsync(Hang);
+        }
+        finally
+        {
+            Peer.Dispose();
+            Reactor.Stop();
+            bool stopped = _loop.Join(Hang);
+            if (stopped)
+            {
+                Reactor.Dispose();
+            }
+
+            Assert.True(stopped, $"the reactor's loop thread did not stop within {Hang.TotalSeconds} s of Reactor.Stop");
+        }
     }
 }

@@ -45,9 +45,9 @@ public abstract class ReactorSocketPipeTests(ITestOutputHelper output)
         string received = await ReadToCompletion(fixture.Pipe.Input);
         Assert.Equal("request", received);
 
-        await fixture.Pipe.Output.WriteAsync("reply"u8.ToArray());
-        await fixture.Pipe.Output.CompleteAsync();
-        Assert.Equal("reply", Encoding.ASCII.GetString(await Task.Run(fixture.PeerReadToEnd)));
+        await fixture.Pipe.Output.WriteAsync("reply"u8.ToArray()).AsTask().WaitAsync(PipeFixture.Hang);
+        await fixture.Pipe.Output.CompleteAsync().AsTask().WaitAsync(PipeFixture.Hang);
+        Assert.Equal("reply", Encoding.ASCII.GetString(await Task.Run(fixture.PeerReadToEnd).WaitAsync(PipeFixture.Hang)));
         await fixture.Pipe.Completion.WaitAsync(PipeFixture.Hang);
     }
 
@@ -55,9 +55,10 @@ public abstract class ReactorSocketPipeTests(ITestOutputHelper output)
     public async Task Completing_Output_sends_a_fin_and_receiving_goes_on()
     {
         await using PipeFixture fixture = await PipeFixture.StartAsync(Kind);
-        await fixture.Pipe.Output.WriteAsync("bye"u8.ToArray());
-        await fixture.Pipe.Output.CompleteAsync();
-        Assert.Equal("bye", Encoding.ASCII.GetString(await Task.Run(fixture.PeerReadToEnd))); // data, then end of stream
+        await fixture.Pipe.Output.WriteAsync("bye"u8.ToArray()).AsTask().WaitAsync(PipeFixture.Hang);
+        await fixture.Pipe.Output.CompleteAsync().AsTask().WaitAsync(PipeFixture.Hang);
+        // Data, then end of stream; without the FIN the peer's read would block (bounded by its ReceiveTimeout and this guard).
+        Assert.Equal("bye", Encoding.ASCII.GetString(await Task.Run(fixture.PeerReadToEnd).WaitAsync(PipeFixture.Hang)));
 
         fixture.Peer.Send("still here"u8); // the half-closed connection still carries the other direction
         fixture.Peer.Shutdown(SocketShutdown.Send);
