@@ -42,6 +42,9 @@ public sealed partial class ReactorSocket : IDisposable
         Socket = socket;
     }
 
+    /// <summary>The reactor that owns this socket: its loop thread runs every operation and continuation.</summary>
+    public Reactor Reactor => _reactor;
+
     /// <summary>The socket (for options and addresses; do its I/O through this object).</summary>
     public Socket Socket { get; }
 
