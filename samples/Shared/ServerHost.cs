@@ -26,8 +26,8 @@ internal static class ServerHost
             group = options.Api == ServerApi.Async
                 ? new ReactorGroup(options.Endpoint, async (socket, _) =>
                 {
-                    // The handler starts on the loop that accepted the socket: that loop's processor and sweeper.
-                    var loop = LoopOf(group!.Reactors.First(reactor => reactor.IsOnLoopThread));
+                    // The handler runs on the loop that owns the socket: that loop's processor and sweeper.
+                    var loop = LoopOf(socket.Reactor);
                     if (await new AsyncProtocolConnection(socket, loop.Processor, loop.Sweeper).RunAsync())
                     {
                         Interlocked.Increment(ref closedByShutdown);

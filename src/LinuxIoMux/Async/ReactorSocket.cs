@@ -7,9 +7,13 @@ namespace LinuxIoMux;
 /// continuations run on the reactor's loop thread: thread-per-core protocol code without locks or thread-pool hops.
 /// </summary>
 /// <remarks>
-/// <para><b>Syscall first.</b> Every operation makes its system call (recv(2), send(2), accept4(2), connect(2)) at
-/// once, and awaits readiness only when the kernel says EAGAIN; then it tries again. A receive with data waiting
-/// completes synchronously, and in steady state nothing is allocated per operation.</para>
+/// <para><b>Syscall first, unless known drained.</b> Every operation makes its system call (recv(2), send(2),
+/// accept4(2), connect(2)) at once, and awaits readiness only when the kernel says EAGAIN; then it tries again. A
+/// receive with data waiting completes synchronously, and in steady state nothing is allocated per operation. One
+/// exception: after a receive on a stream socket that returned fewer bytes than the buffer held (or said EAGAIN), the
+/// next receive waits for readiness at once, without the recv(2) that would say EAGAIN, until the reactor reports
+/// the socket readable (or hung up, or in error) again; data arriving in between is such a report, so nothing is
+/// missed. A first receive, and any receive after a report, tries the syscall first.</para>
 /// <para><b>One operation per direction.</b> At most one receive (or accept) and one send at a time: a second one
 /// while the first waits throws <see cref="InvalidOperationException"/>.</para>
 /// <para><b>Threads.</b> Use it on the reactor's loop thread (code started with <see cref="Reactor.Spawn(Func{Task})"/>,
@@ -39,8 +43,12 @@ public sealed partial class ReactorSocket : IDisposable
         socket.Blocking = false;
         _registration = reactor.RegisterForAwait(socket.SafeHandle);
         _reactor = reactor;
+        _isStream = IsStream(socket);
         Socket = socket;
     }
+
+    /// <summary>The reactor that owns this socket: its loop thread runs every operation and continuation.</summary>
+    public Reactor Reactor => _reactor;
 
     /// <summary>The socket (for options and addresses; do its I/O through this object).</summary>
     public Socket Socket { get; }
@@ -60,10 +68,14 @@ public sealed partial class ReactorSocket : IDisposable
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
-        int received = TryReceive(buffer.Span);
-        if (received >= 0)
+        // Syscall first, unless the last receive drained the socket and nothing was reported since (ReactorSocket.Drained.cs).
+        if (buffer.IsEmpty || !IsKnownDrained)
         {
-            return new ValueTask<int>(received);
+            int received = TryReceive(buffer.Span);
+            if (received >= 0)
+            {
+                return new ValueTask<int>(received);
+            }
         }
 
         ReceiveOperation operation = Receiving;
@@ -140,12 +152,14 @@ public sealed partial class ReactorSocket : IDisposable
     private int TryReceive(Span<byte> buffer)
     {
         int received = Socket.Receive(buffer, SocketFlags.None, out SocketError error);
-        return error switch
+        received = error switch
         {
             SocketError.Success => received,
             SocketError.WouldBlock => -1,
             _ => throw Failure(error, "recv", $"count={buffer.Length}"),
         };
+        NoteReceive(received, buffer.Length);
+        return received;
     }
 
     /// <summary>One send(2): bytes sent, or -1 when it would block.</summary>

@@ -10,6 +10,17 @@ public sealed partial class Registration
     /// (level-triggered reactor-owned registrations only; see <c>Reactor.Await.cs</c>).</summary>
     internal bool IsParked { get; set; }
 
+    /// <summary>How many reports with <see cref="Readiness.IsReadable"/> (hang-up and error included) the dispatch
+    /// made for this awaited registration, waiter or not: a receive that drained the descriptor remembers the count,
+    /// and an unchanged count later means no data, end of stream or error has been reported since
+    /// (<see cref="ReactorSocket"/> remarks). Wraps around; only equality matters.</summary>
+    internal uint ReadableReports { get; set; }
+
+    /// <summary>True once the dispatch reported hang-up (EPOLLRDHUP, EPOLLHUP, POLLHUP) or error for this awaited
+    /// registration: from then on no receive is skipped, since end of stream and errors are reported only once under
+    /// edge-triggered epoll.</summary>
+    internal bool HangUpReported { get; set; }
+
     /// <summary>
     /// Waits until the descriptor is ready for <paramref name="interest"/> (<see cref="Interest.Readable"/> or
     /// <see cref="Interest.Writable"/>), as the multiplexer reports it (epoll_wait(2), poll(2), select(2), io_uring's

@@ -55,6 +55,13 @@ public sealed partial class Reactor
             Readiness readiness = e.Readiness.FoldedInto(registration.Interest);
             if (registration.Waiters is { } waiters)
             {
+                if (readiness.IsReadable)
+                {
+                    // Counted even with no waiter: ReactorSocket's drained check (Async/ReactorSocket.Drained.cs) needs it.
+                    registration.ReadableReports++;
+                    registration.HangUpReported |= readiness.IsHangUp || readiness.IsError;
+                }
+
                 // Awaiting code resumes here, inline on the loop thread (Async/ReadinessAwaiter.cs), before the handler.
                 waiters.Complete(readiness);
                 if (!registration.IsActive)

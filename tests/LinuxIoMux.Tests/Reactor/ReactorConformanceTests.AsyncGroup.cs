@@ -66,7 +66,7 @@ public abstract partial class ReactorConformanceTests
     public void A_throwing_async_handler_is_reported_its_connection_closed_and_the_loop_goes_on()
     {
         WarmUpAsyncGroup();
-        int descriptorsBefore = SettledDescriptorCount();
+        int descriptorsBefore = OpenDescriptors.SettledCount();
         var reported = new ConcurrentQueue<(Exception Error, bool Terminating)>();
         int next = 0;
         using (var group = new ReactorGroup(Kind, new IPEndPoint(IPAddress.Loopback, 0), (socket, _) =>
@@ -105,14 +105,14 @@ public abstract partial class ReactorConformanceTests
             Assert.Equal(0, group.FaultedLoopCount);
         }
 
-        Assert.Equal(descriptorsBefore, SettledDescriptorCount());
+        Assert.Equal(descriptorsBefore, OpenDescriptors.SettledCount());
     }
 
     [SkippableFact]
     public void Stop_with_async_connections_open_ends_their_handlers_closes_them_and_leaks_no_descriptor()
     {
         WarmUpAsyncGroup();
-        int descriptorsBefore = SettledDescriptorCount();
+        int descriptorsBefore = OpenDescriptors.SettledCount();
         var ended = new ConcurrentQueue<string>();
         var reported = new ConcurrentQueue<object>();
         var clients = new List<Socket>();
@@ -167,7 +167,7 @@ public abstract partial class ReactorConformanceTests
             client.Dispose();
         }
 
-        Assert.Equal(descriptorsBefore, SettledDescriptorCount());
+        Assert.Equal(descriptorsBefore, OpenDescriptors.SettledCount());
     }
 
     [SkippableFact]
@@ -222,17 +222,6 @@ public abstract partial class ReactorConformanceTests
         using Socket client = BlockingClient.Connect(group.LocalEndPoint);
         client.Send("x"u8);
         AssertClosedByServer(client);
-    }
-
-    /// <summary>
-    /// Descriptors open once finalizers have run: sockets an earlier test left to the GC would otherwise close in the
-    /// middle of a before/after comparison (seen: 16 fewer after than before).
-    /// </summary>
-    private static int SettledDescriptorCount()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        return OpenDescriptors.Count();
     }
 
     private static async Task EchoOnceAsync(ReactorSocket socket, int connection)
