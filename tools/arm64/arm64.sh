@@ -7,21 +7,23 @@
 # Makes aarch64 ELF binaries executable here: qemu-user-static registered with binfmt_misc (the F flag keeps the
 # interpreter open, so registration survives chroots and containers), and Debian's arm64 libraries installed as a
 # foreign architecture (multiarch: /lib/ld-linux-aarch64.so.1, /usr/lib/aarch64-linux-gnu), where the arm64 loader
-# finds them with no qemu path prefix. libstdc++ and libgcc for the .NET runtime, zlib for Mono.Posix's
+# finds them with no qemu path prefix. libstdc++ and libgcc for the .NET runtime, libssl for its cryptography (the tests
+# hash what they send; without it the runtime aborts: "No usable version of libssl was found"), zlib for Mono.Posix's
 # libMonoPosixHelper (an oracle of the tests). Not the cross toolchain's /usr/aarch64-linux-gnu as QEMU_LD_PREFIX:
 # once multiarch libc6:arm64 is present, that prefix's ld.so would load it as the libc of another build, and .NET
 # then spun at start-up without ever running managed code.
 arm64_emulation() {
     [[ $(uname -m) == aarch64 ]] && return 0
     apt_ensure qemu-aarch64-static qemu-user-static -- aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-    if [[ ! -e /usr/lib/aarch64-linux-gnu/libstdc++.so.6 || ! -e /usr/lib/aarch64-linux-gnu/libz.so.1 ]]; then
-        step "dpkg --add-architecture arm64; apt-get install libc6:arm64 libstdc++6:arm64 zlib1g:arm64"
+    if [[ ! -e /usr/lib/aarch64-linux-gnu/libstdc++.so.6 || ! -e /usr/lib/aarch64-linux-gnu/libz.so.1 ||
+          ! -e /usr/lib/aarch64-linux-gnu/libssl.so.3 ]]; then
+        step "dpkg --add-architecture arm64; apt-get install libc6:arm64 libstdc++6:arm64 zlib1g:arm64 libssl3:arm64"
         local sudo=()
         ((EUID == 0)) || sudo=(sudo)
         "${sudo[@]}" dpkg --add-architecture arm64
         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq
         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-            libc6:arm64 libstdc++6:arm64 zlib1g:arm64 >/dev/null
+            libc6:arm64 libstdc++6:arm64 zlib1g:arm64 libssl3:arm64 >/dev/null
     fi
     local binfmt=/proc/sys/fs/binfmt_misc
     if [[ ! -e $binfmt/register ]]; then
@@ -73,7 +75,8 @@ run_tests_arm64() {
     # Left out, because they measure CPU time, and under an emulator that measures qemu; GitHub's native arm64 job runs
     # them. The benchmark smoke run (QuickBenchmarkTests) overran its 3-minute bound. The two "does not spin" checks
     # of a child server bound its CPU share at 25 %, where a spinning loop takes a whole CPU: the emulated server,
-    # not spinning, used 29 % serving a ping every 50 ms and accepting a connection every 20 ms.
+    # not spinning, used 29 % serving a ping every 50 ms and accepting a connection every 20 ms. EchoBenchServerTests
+    # start the framework-dependent benchmark program, which the self-contained arm64 publish does not contain.
     # Also left out, because qemu-user 7.2 cannot do what they test (each seen failing only under qemu):
     # - EpollBusyPollTests: qemu does not translate the EPIOCSPARAMS/EPIOCGPARAMS ioctls (Linux 6.9, newer than
     #   qemu 7.2) and answers ENOSYS; the x86-64 run and a native arm64 runner test them.
@@ -82,7 +85,13 @@ run_tests_arm64() {
     # - RetryTimeLeftTests: these detect the moment a thread sleeps in a wait syscall through /proc and then move its
     #   clock; under qemu the waits returned before the test saw them sleep. Not yet understood; docs/containers.md
     #   lists it as an open gap of the emulated run.
+    # - The Kestrel transport's tests (LinuxIoMux.Tests.AspNetCore, and the docs example that hosts it): ASP.NET Core
+    #   hosts with 1,000 connections, 32 MiB bodies and TLS handshakes take too long under emulation for this run; the
+    #   transport is managed code over ReactorSocket and ReactorSocketPipe, whose own tests do run here.
     local left_out=(QuickBenchmarkTests
+        EchoBenchServerTests
+        LinuxIoMux.Tests.AspNetCore.
+        DocsExamplesTests.AspNetCore_opt_in_serves_plaintext_on_the_reactor_loops
         LoadAndFaultTests.A_server_out_of_descriptors_keeps_serving_does_not_spin_and_recovers
         LoadAndFaultTests.A_client_that_reads_nothing_is_held_at_the_output_bound_while_others_are_served
         EpollBusyPollTests

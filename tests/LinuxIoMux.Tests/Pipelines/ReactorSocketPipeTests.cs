@@ -103,7 +103,20 @@ public abstract class ReactorSocketPipeTests(ITestOutputHelper output)
         });
         // Receive pump parked in FlushAsync (the application does not read), send pump parked on a full socket.
         _ = Task.Run(() => FillNonBlocking(fixture.Peer, 8 * 1024 * 1024));
-        Task<FlushResult> pendingFlush = WriteUntilFlushWaits(fixture.Pipe.Output, 64 * 1024 * 1024);
+        // A flush can wait while the send pump is still filling the socket and complete once the pump has sent enough
+        // (seen on a loaded machine and under qemu); only a full socket keeps it waiting. So write on until a flush has
+        // stayed waiting for a second: without back-pressure every flush completes and the attempts run out.
+        Task<FlushResult> pendingFlush = WriteUntilFlushWaits(fixture.Pipe.Output, 16 * 1024 * 1024);
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            if (!pendingFlush.IsCompleted && await Task.WhenAny(pendingFlush, Task.Delay(1000)) != pendingFlush)
+            {
+                break;
+            }
+
+            pendingFlush = WriteUntilFlushWaits(fixture.Pipe.Output, 16 * 1024 * 1024);
+        }
+
         Assert.False(pendingFlush.IsCompleted, "the application's flush never waited: no send-side back-pressure");
 
         var reason = new IOException("test abort");
