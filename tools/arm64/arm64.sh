@@ -77,6 +77,8 @@ run_tests_arm64() {
     # of a child server bound its CPU share at 25 %, where a spinning loop takes a whole CPU: the emulated server,
     # not spinning, used 29 % serving a ping every 50 ms and accepting a connection every 20 ms. EchoBenchServerTests
     # start the framework-dependent benchmark program, which the self-contained arm64 publish does not contain.
+    # ReactorSocketPipeTests' abort-while-blocked test needs the send pump parked on a full socket when it aborts;
+    # emulated, the pump still drains after the test saw the flush wait for a second, and the flush completes first.
     # Also left out, because qemu-user 7.2 cannot do what they test (each seen failing only under qemu):
     # - EpollBusyPollTests: qemu does not translate the EPIOCSPARAMS/EPIOCGPARAMS ioctls (Linux 6.9, newer than
     #   qemu 7.2) and answers ENOSYS; the x86-64 run and a native arm64 runner test them.
@@ -90,6 +92,7 @@ run_tests_arm64() {
     #   transport is managed code over ReactorSocket and ReactorSocketPipe, whose own tests do run here.
     local left_out=(QuickBenchmarkTests
         EchoBenchServerTests
+        ReactorSocketPipeTests.Abort_while_both_pumps_are_blocked
         LinuxIoMux.Tests.AspNetCore.
         DocsExamplesTests.AspNetCore_opt_in_serves_plaintext_on_the_reactor_loops
         LoadAndFaultTests.A_server_out_of_descriptors_keeps_serving_does_not_spin_and_recovers
