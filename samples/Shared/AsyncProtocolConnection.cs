@@ -130,22 +130,8 @@ internal sealed class AsyncProtocolConnection : ISweptConnection
     private int Process(out bool close)
     {
         int consumed = _processor.Process(_input.AsSpan(0, _inputCount), _output, ProtocolConnection.OutputLimit, out close);
-        if (consumed > 0)
-        {
-            _input.AsSpan(consumed, _inputCount - consumed).CopyTo(_input);
-            _inputCount -= consumed;
-        }
-
-        // The clock times one request, as in ProtocolConnection: it restarts whenever a request is consumed.
-        if (_inputCount == 0)
-        {
-            PartialSince = 0;
-        }
-        else if (consumed > 0 || PartialSince == 0)
-        {
-            PartialSince = Stopwatch.GetTimestamp();
-        }
-
+        // The request clock, as in ProtocolConnection (RequestInput.Consume says why it restarts per request).
+        PartialSince = RequestInput.Consume(_input, ref _inputCount, consumed, PartialSince);
         return consumed;
     }
 

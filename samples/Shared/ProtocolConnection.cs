@@ -141,23 +141,7 @@ internal sealed class ProtocolConnection : ISweptConnection
     {
         int consumed = _processor.Process(_input.AsSpan(0, _inputCount), _output, OutputLimit, out bool close);
         _closeAfterFlush |= close;
-        if (consumed > 0)
-        {
-            _input.AsSpan(consumed, _inputCount - consumed).CopyTo(_input);
-            _inputCount -= consumed;
-        }
-
-        // The clock times one request: it starts when bytes of a request wait unanswered and restarts whenever a
-        // request is consumed. Restarting it only on an empty buffer would close a client whose every write ends one
-        // request and starts the next (issue 9, defect 8): its buffer is never empty, yet it never stalls.
-        if (_inputCount == 0)
-        {
-            PartialSince = 0;
-        }
-        else if (consumed > 0 || PartialSince == 0)
-        {
-            PartialSince = Stopwatch.GetTimestamp();
-        }
+        PartialSince = RequestInput.Consume(_input, ref _inputCount, consumed, PartialSince);
     }
 
     private int PendingOutput => _output.WrittenCount - _outputSent;
