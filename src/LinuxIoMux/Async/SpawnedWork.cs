@@ -45,14 +45,20 @@ internal sealed class SpawnedWork<TState> : ISpawned
             return;
         }
 
-        // ConfigureAwait(false): complete the caller's task wherever the work completes, without a post to the loop
-        // (which would never run if the work's last step ran as the reactor was disposed).
-        _running.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnWorkCompleted);
+        // Complete the caller's task on the thread where the work completes, inline: not with a post to the loop
+        // (which would never run if the work's last step ran as the reactor was disposed), and not with an awaiter,
+        // whose ConfigureAwait(false) continuation the runtime queues to the thread pool while a SynchronizationContext
+        // is current (then the caller's task could still be running after the work, or the loop, had ended).
+        _running.ContinueWith(
+            static (_, spawned) => ((SpawnedWork<TState>)spawned!).OnWorkCompleted(),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private void OnWorkCompleted()
     {
-        _reactor.Forget(this);
         Task running = _running!;
         if (running.IsCanceled)
         {
@@ -66,6 +72,8 @@ internal sealed class SpawnedWork<TState> : ISpawned
         {
             _completion.TrySetResult();
         }
+
+        _reactor.Forget(this); // after the completion: a disposal that no longer finds the work finds its task completed
     }
 
     private static CancellationToken CancellationOf(Task task)

@@ -211,6 +211,30 @@ public abstract partial class ReactorConformanceTests
         Assert.Equal("work", noWork.ParamName);
     }
 
+    [SkippableFact]
+    public void The_task_Spawn_returns_completes_on_the_loop_thread_as_the_work_completes()
+    {
+        // Regression: the caller's task was completed by a continuation the runtime queued to the thread pool (a
+        // ConfigureAwait(false) continuation is not inlined under a SynchronizationContext), so right after the work
+        // ended, or after Dispose and the loop's exit, the returned task could still be running.
+        using var reactor = new LinuxIoMux.Reactor(Kind);
+        var source = new TaskCompletionSource();
+        int loopThread = 0;
+        Task work = reactor.Spawn(async () =>
+        {
+            loopThread = Environment.CurrentManagedThreadId;
+            await source.Task;
+        });
+        int completedOn = 0;
+        Task observed = work.ContinueWith(
+            _ => completedOn = Environment.CurrentManagedThreadId,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        reactor.Post(() => source.SetResult()); // the work resumes inline here, on the loop thread, and ends
+        RunUntil(reactor, () => work.IsCompleted, "the spawned work completes");
+        Assert.True(observed.IsCompleted, "the caller's task completed inside the loop's iteration");
+        Assert.Equal(loopThread, completedOn);
+    }
+
     private static void SpawnNothing(LinuxIoMux.Reactor reactor) => reactor.Spawn(null!);
 
     private static Task<T> SpawnAndReturn<T>(LinuxIoMux.Reactor reactor, Func<Task<T>> work)
