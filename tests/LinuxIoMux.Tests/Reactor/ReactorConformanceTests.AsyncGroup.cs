@@ -66,7 +66,7 @@ public abstract partial class ReactorConformanceTests
     public void A_throwing_async_handler_is_reported_its_connection_closed_and_the_loop_goes_on()
     {
         WarmUpAsyncGroup();
-        int descriptorsBefore = OpenDescriptors.SettledCount();
+        (int descriptorsBefore, Dictionary<int, string> snapshot) = EpollFdSnapshot.Start();
         var reported = new ConcurrentQueue<(Exception Error, bool Terminating)>();
         int next = 0;
         using (var group = new ReactorGroup(Kind, new IPEndPoint(IPAddress.Loopback, 0), (socket, _) =>
@@ -105,14 +105,14 @@ public abstract partial class ReactorConformanceTests
             Assert.Equal(0, group.FaultedLoopCount);
         }
 
-        Assert.Equal(descriptorsBefore, OpenDescriptors.SettledCount());
+        EpollFdSnapshot.AssertCountReturnsTo(descriptorsBefore, snapshot);
     }
 
     [SkippableFact]
     public void Stop_with_async_connections_open_ends_their_handlers_closes_them_and_leaks_no_descriptor()
     {
         WarmUpAsyncGroup();
-        int descriptorsBefore = OpenDescriptors.SettledCount();
+        (int descriptorsBefore, Dictionary<int, string> snapshot) = EpollFdSnapshot.Start();
         var ended = new ConcurrentQueue<string>();
         var reported = new ConcurrentQueue<object>();
         var clients = new List<Socket>();
@@ -167,7 +167,7 @@ public abstract partial class ReactorConformanceTests
             client.Dispose();
         }
 
-        Assert.Equal(descriptorsBefore, OpenDescriptors.SettledCount());
+        EpollFdSnapshot.AssertCountReturnsTo(descriptorsBefore, snapshot);
     }
 
     [SkippableFact]

@@ -144,14 +144,14 @@ public abstract partial class ReactorConformanceTests
         {
             probe.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never listening: connecting is refused
             closed = probe.LocalEndPoint!;
-            int before = OpenDescriptors.SettledCount();
+            (int before, Dictionary<int, string> snapshot) = EpollFdSnapshot.Start();
             Task connect = reactor.Spawn(async () => (await ReactorSocket.ConnectAsync(reactor, closed)).Dispose());
             RunUntil(reactor, () => connect.IsCompleted, "the connect fails");
             SocketException failure = Assert.IsType<SocketException>(connect.Exception!.InnerException);
             Assert.Equal(SocketError.ConnectionRefused, failure.SocketErrorCode);
             Assert.Contains($"connect(fd=", failure.Message);
             Assert.Contains(closed.ToString()!, failure.Message);
-            Assert.Equal(before, OpenDescriptors.SettledCount());
+            EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
             Assert.Equal(0, reactor.RegistrationCount);
         }
     }

@@ -19,10 +19,10 @@ public class AsyncFaultTests
     {
         SkipUnlessAvailable(kind);
         Skip.IfNot(FdLimits.TryRaiseSoftLimit((ulong)(2 * awaits + 256), out FdLimits limits), $"{awaits} socket pairs need more descriptors: {limits}");
-        int before = OpenDescriptors.SettledCount();
+        (int before, Dictionary<int, string> snapshot) = EpollFdSnapshot.Start();
         if (kind == MultiplexerKind.Select)
         {
-            awaits = Math.Min(awaits, (FdSet.Capacity - 64 - before) / 2);
+            awaits = Math.Min(awaits, (FdSet.Capacity - 64 - OpenDescriptors.Count()) / 2); // every open fd takes a number
             Skip.If(awaits < 100, $"select: only {awaits} socket pairs fit below FD_SETSIZE beside {before} open descriptors");
         }
 
@@ -94,7 +94,7 @@ public class AsyncFaultTests
             peer.Dispose();
         }
 
-        Assert.Equal(before, OpenDescriptors.SettledCount());
+        EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
     }
 
     [SkippableTheory]

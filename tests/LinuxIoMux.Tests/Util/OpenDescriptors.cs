@@ -9,18 +9,6 @@ internal static class OpenDescriptors
         return Directory.GetFileSystemEntries("/proc/self/fd").Length;
     }
 
-    /// <summary>
-    /// Descriptors open once finalizers have run: sockets an earlier test left to the GC would otherwise close in the
-    /// middle of a before/after comparison (seen: 16 fewer after than before in the async group tests, 2 fewer in
-    /// IoUringReactorTests' connect-refused test). Take both counts with it.
-    /// </summary>
-    public static int SettledCount()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        return Count();
-    }
-
     /// <summary>True if <paramref name="fd"/> is open in this process.</summary>
     public static bool IsOpen(int fd) => File.Exists($"/proc/self/fd/{fd}") || Directory.Exists($"/proc/self/fd/{fd}");
 }
