@@ -2,7 +2,7 @@
 # Profiles samples/KestrelPlaintext on one transport under wrk -t1: CPU, allocations and syscalls per request, and a
 # perf call-graph profile (the numbers behind docs/aspnetcore.md's "where the time goes").
 #   tools/profile-kestrel.sh sockets|inline|threadpool [CONNECTIONS=256] [DURATION=10s] [PATH=/plaintext]
-# Three wrk runs against one server process (after a 5 s warm-up):
+# Three wrk runs against one server process (after a 15 s warm-up, PROFILE_WARMUP):
 #   1. plain: requests/s, and per request the process's CPU (/proc/PID/stat utime+stime) and allocated bytes
 #      (GC.GetTotalAllocatedBytes, printed by the sample under KESTREL_SAMPLE_ALLOCATIONS=1);
 #   2. under perf record -g (DOTNET_PerfMapEnabled=1 names the JIT'd frames, DOTNET_EnableWriteXorExecute=0 keeps
@@ -30,7 +30,8 @@ DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 KESTREL_SAMPLE_ALLOCATION
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "$url" > /dev/null && break; sleep 0.1; done
-wrk -t1 -c"$connections" -d5s "$url" > /dev/null
+# Warm-up: tiered JIT needs a while on a loaded machine (a 5 s warm-up left libclrjit at 27% of the perf samples).
+wrk -t1 -c"$connections" -d"${PROFILE_WARMUP:-15s}" "$url" > /dev/null
 
 requests_of() { awk '/requests in/ { print $1 }' "$1"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }

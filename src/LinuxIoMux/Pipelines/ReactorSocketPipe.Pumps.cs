@@ -58,6 +58,7 @@ public sealed partial class ReactorSocketPipe
                 }
 
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                SendBatches++;
                 foreach (ReadOnlyMemory<byte> segment in buffer)
                 {
                     await _socket.SendAsync(segment);

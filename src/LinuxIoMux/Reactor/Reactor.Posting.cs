@@ -47,7 +47,13 @@ public sealed partial class Reactor
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         _posted.Enqueue(action);
-        _waker.Wake();
+        // From the loop thread no wake is needed: the loop is inside Iterate, which runs posted actions after this batch
+        // or, when they came in during the drain, waits with a zero timeout next (a write and a read of the eventfd per
+        // loop turn saved: the Kestrel transport's send pump is posted this way after every flush).
+        if (!IsOnLoopThread)
+        {
+            _waker.Wake();
+        }
     }
 
     private int RunPosted()
