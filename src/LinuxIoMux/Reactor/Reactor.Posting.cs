@@ -5,7 +5,7 @@ public sealed partial class Reactor
 {
     /// <summary>
     /// Queues <paramref name="action"/> to run on the loop thread and wakes the loop (wakes from many posts coalesce
-    /// into one eventfd write). Any thread. Actions run in posting order per thread, each exactly once, after the
+    /// into one eventfd write; a post from the loop thread itself needs none). Any thread. Actions run in posting order per thread, each exactly once, after the
     /// current batch of handlers and timers. Actions posted to a disposed reactor never run.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The reactor is disposed.</exception>
