@@ -14,6 +14,9 @@ public sealed partial class ReactorSocketPipe
         {
             while (true)
             {
+                // Wait for data before taking a pool block (a zero-byte receive without the syscall): an idle connection
+                // holds no buffer, and at 256 busy connections a few hot blocks circulate instead of 256 cold ones.
+                await _socket.WaitUntilReadableAsync();
                 Memory<byte> buffer = writer.GetMemory(_minimumReceiveBufferSize);
                 int received = await _socket.ReceiveAsync(buffer);
                 if (received == 0)
@@ -58,6 +61,7 @@ public sealed partial class ReactorSocketPipe
                 }
 
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                SendBatches++;
                 foreach (ReadOnlyMemory<byte> segment in buffer)
                 {
                     await _socket.SendAsync(segment);

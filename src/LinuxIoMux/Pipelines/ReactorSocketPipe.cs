@@ -43,13 +43,15 @@ public sealed partial class ReactorSocketPipe : IDuplexPipe, IAsyncDisposable
         options ??= ReactorSocketPipeOptions.Default;
         _socket = socket;
         _minimumReceiveBufferSize = options.MinimumReceiveBufferSize;
-        // The loop side of each pipe is Inline: the pumps await under the reactor's SynchronizationContext, which the
-        // pipes honour (useSynchronizationContext), so their continuations come back to the loop by themselves.
-        _received = new DataPipe(new PipeOptions(options.Pool, readerScheduler: options.ApplicationScheduler, writerScheduler: PipeScheduler.Inline,
+        // The loop side of each pipe resumes on the loop: inline when completed there, posted from elsewhere. No pipe
+        // captures a SynchronizationContext: that posted every continuation, even on the loop (ReactorLoopScheduler.cs).
+        var loop = new ReactorLoopScheduler(reactor);
+        _received = new DataPipe(new PipeOptions(options.Pool, readerScheduler: options.ApplicationScheduler, writerScheduler: loop,
             pauseWriterThreshold: options.ReceivePauseThreshold, resumeWriterThreshold: options.ReceiveResumeThreshold,
-            minimumSegmentSize: options.MinimumReceiveBufferSize));
-        _toSend = new DataPipe(new PipeOptions(options.Pool, readerScheduler: PipeScheduler.Inline, writerScheduler: options.ApplicationScheduler,
-            pauseWriterThreshold: options.SendPauseThreshold, resumeWriterThreshold: options.SendResumeThreshold));
+            minimumSegmentSize: options.MinimumReceiveBufferSize, useSynchronizationContext: false));
+        _toSend = new DataPipe(new PipeOptions(options.Pool, readerScheduler: loop, writerScheduler: options.ApplicationScheduler,
+            pauseWriterThreshold: options.SendPauseThreshold, resumeWriterThreshold: options.SendResumeThreshold,
+            useSynchronizationContext: false));
         Completion = reactor.Spawn(static pipe => pipe.RunAsync(), this);
     }
 
@@ -67,6 +69,10 @@ public sealed partial class ReactorSocketPipe : IDuplexPipe, IAsyncDisposable
 
     /// <summary>Completes when both pumps have stopped and the socket is closed.</summary>
     public Task Completion { get; }
+
+    /// <summary>Reads of the send pipe that had bytes to send (for tests and diagnostics: flushes made in one loop
+    /// turn should come out as one).</summary>
+    internal long SendBatches { get; private set; }
 
     /// <summary>
     /// Drops data not yet sent and shuts the socket down both ways (shutdown(SHUT_RDWR)), which ends both pumps; the

@@ -5,7 +5,7 @@ public sealed partial class Reactor
 {
     /// <summary>
     /// Queues <paramref name="action"/> to run on the loop thread and wakes the loop (wakes from many posts coalesce
-    /// into one eventfd write). Any thread. Actions run in posting order per thread, each exactly once, after the
+    /// into one eventfd write; a post from the loop thread itself needs none). Any thread. Actions run in posting order per thread, each exactly once, after the
     /// current batch of handlers and timers. Actions posted to a disposed reactor never run.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The reactor is disposed.</exception>
@@ -47,7 +47,13 @@ public sealed partial class Reactor
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         _posted.Enqueue(action);
-        _waker.Wake();
+        // From the loop thread no wake is needed: the loop is inside Iterate, which runs posted actions after this batch
+        // or, when they came in during the drain, waits with a zero timeout next (a write and a read of the eventfd per
+        // loop turn saved: the Kestrel transport's send pump is posted this way after every flush).
+        if (!IsOnLoopThread)
+        {
+            _waker.Wake();
+        }
     }
 
     private int RunPosted()

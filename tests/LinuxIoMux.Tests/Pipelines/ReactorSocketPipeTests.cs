@@ -13,7 +13,7 @@ namespace LinuxIoMux.Tests.Pipelines;
 /// ReactorSocketPipeBackendTests.cs: transfers both ways, half-close, peer reset, abort and dispose mid-transfer,
 /// back-pressure both ways, no descriptor leaks, allocation per round trip.
 /// </summary>
-public abstract class ReactorSocketPipeTests(ITestOutputHelper output)
+public abstract partial class ReactorSocketPipeTests(ITestOutputHelper output)
 {
     protected abstract MultiplexerKind Kind { get; }
 
