@@ -53,6 +53,10 @@ public sealed partial class Reactor
         }
     }
 
+    /// <summary>The check of <see cref="Registration.WaitFor"/> that concerns the reactor: its operation's owner made
+    /// the thread check when the operation began, and the retries run in the dispatch, on the loop thread.</summary>
+    internal void ThrowIfDisposedForAwait() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
     /// <summary>Makes the multiplexer watch <paramref name="direction"/> for a level-triggered reactor-owned registration.</summary>
     internal void ArmForWait(Registration registration, Interest direction)
     {

@@ -27,6 +27,7 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
     private ManualResetValueTaskSourceCore<Readiness> _core; // RunContinuationsAsynchronously stays false: inline
     private CancellationTokenRegistration _cancellation;
     private CancellationToken _token;
+    private IReadinessWaiter? _waiter; // set while an operation waits directly instead of through the ValueTask
     private bool _pending;
 
     internal ReadinessAwaiter(Registration registration, Interest direction)
@@ -38,7 +39,7 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
     /// <summary><see cref="Interest.Readable"/> or <see cref="Interest.Writable"/>.</summary>
     internal Interest Direction { get; }
 
-    /// <summary>True from <see cref="Start"/> until the wait completes (readiness, cancellation or disposal).</summary>
+    /// <summary>True from <see cref="Start(CancellationToken)"/> until the wait completes (readiness, cancellation or disposal).</summary>
     internal bool IsPending => _pending;
 
     /// <summary>Throws when a wait in this direction is already pending (before anything changes).</summary>
@@ -68,21 +69,49 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
         return new ValueTask<Readiness>(this, _core.Version);
     }
 
+    /// <summary>Begins a wait that <paramref name="waiter"/> is told about directly, without a ValueTask
+    /// (<see cref="IReadinessWaiter"/> says why); cancellation and disposal end it as they end an awaited one.</summary>
+    internal void Start(IReadinessWaiter waiter, CancellationToken cancellationToken)
+    {
+        ThrowIfPending();
+        _pending = true;
+        _waiter = waiter;
+        _token = cancellationToken;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(s_onCancel, this);
+        }
+    }
+
     /// <summary>Loop thread: completes the pending wait with <paramref name="readiness"/>; the continuation runs now.</summary>
     internal void Complete(Readiness readiness)
     {
-        if (Finish())
+        if (Finish(out IReadinessWaiter? waiter))
         {
-            _core.SetResult(readiness);
+            if (waiter is null)
+            {
+                _core.SetResult(readiness);
+            }
+            else
+            {
+                waiter.OnReady();
+            }
         }
     }
 
     /// <summary>Loop thread: completes the pending wait with <paramref name="exception"/>; the continuation runs now.</summary>
     internal void Fail(Exception exception)
     {
-        if (Finish())
+        if (Finish(out IReadinessWaiter? waiter))
         {
-            _core.SetException(exception);
+            if (waiter is null)
+            {
+                _core.SetException(exception);
+            }
+            else
+            {
+                waiter.OnFailed(exception);
+            }
         }
     }
 
@@ -98,14 +127,16 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
         _core.OnCompleted(continuation, state, token, LoopContinuation.Flags(flags, _registration.Reactor));
     }
 
-    private bool Finish()
+    private bool Finish(out IReadinessWaiter? waiter)
     {
+        waiter = _waiter;
         if (!_pending)
         {
             return false;
         }
 
         _pending = false;
+        _waiter = null;
         _token = default;
         _cancellation.Unregister(); // never blocks, unlike Dispose, which waits for a callback running elsewhere
         _cancellation = default;

@@ -86,6 +86,33 @@ public sealed partial class Registration
         return awaiter.Start(cancellationToken);
     }
 
+    /// <summary>
+    /// The wait of a reactor-owned operation (<see cref="ReadinessOperation{T}"/>): like <see cref="WaitAsync"/>, but
+    /// <paramref name="waiter"/> is called directly when the direction is reported (<see cref="IReadinessWaiter"/>).
+    /// The operation's owner already checked the thread and the pending slot when it began (ReceiveAsync, SendAsync,
+    /// AcceptAsync, ReadAsync, WriteAsync), and its retries run in the dispatch, so only what can change since is
+    /// checked here.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The registration or the reactor is disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> is already cancelled.</exception>
+    internal void WaitFor(Interest direction, IReadinessWaiter waiter, CancellationToken cancellationToken)
+    {
+        _reactor.ThrowIfDisposedForAwait();
+        if (!IsActive)
+        {
+            throw new ObjectDisposedException(nameof(Registration), $"WaitAsync({direction}) on fd {Fd}: the registration was disposed.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        RegistrationWaiters waiters = Waiters!; // created by Reactor.RegisterForAwait, with the registration
+        if (waiters.InterestFollowsWaiters)
+        {
+            _reactor.ArmForWait(this, direction);
+        }
+
+        waiters.For(direction).Start(waiter, cancellationToken);
+    }
+
     /// <summary>The exception pending waits complete with when their registration (or reactor) goes away.</summary>
     internal static ObjectDisposedException DisposedWhileWaiting() =>
         new(nameof(Registration), "The registration (or its reactor) was disposed while a WaitAsync was pending.");
