@@ -180,7 +180,7 @@ public abstract partial class ReactorSocketPipeTests(ITestOutputHelper output)
     public async Task Opening_and_closing_a_hundred_pipes_leaks_no_descriptor()
     {
         await (await PipeFixture.StartAsync(Kind)).DisposeAsync(); // the runtime's own first-use descriptors
-        int before = OpenDescriptors.Count();
+        (int before, Dictionary<int, string> snapshot) = EpollFdSnapshot.Start();
         for (int i = 0; i < 100; i++)
         {
             PipeFixture fixture = await PipeFixture.StartAsync(Kind);
@@ -194,7 +194,7 @@ public abstract partial class ReactorSocketPipeTests(ITestOutputHelper output)
             }
         }
 
-        Assert.Equal(before, OpenDescriptors.Count());
+        EpollFdSnapshot.AssertCountReturnsTo(before, snapshot);
     }
 
     [SkippableFact]
