@@ -71,7 +71,7 @@ public unsafe class ZeroTimeoutWaitCostBenchmarks
             (nameof(LibCEpollWait), LibCEpollWait), (nameof(LibCEpollWaitZeroTimeout), LibCEpollWaitZeroTimeout),
             (nameof(EpollHandleWait), EpollHandleWait),
             (nameof(BarePollNoTransition), BarePollNoTransition), (nameof(BarePoll), BarePoll),
-            (nameof(LibCPoll), LibCPoll), (nameof(PollSetWait), PollSetWait),
+            (nameof(LibCPoll), LibCPoll), (nameof(LibCPollZeroTimeout), LibCPollZeroTimeout), (nameof(PollSetWait), PollSetWait),
             (nameof(BareSelectNoTransition), BareSelectNoTransition), (nameof(BareSelect), BareSelect),
             (nameof(LibCSelect), LibCSelect), (nameof(SelectWait), SelectWait),
         })
@@ -150,6 +150,10 @@ public unsafe class ZeroTimeoutWaitCostBenchmarks
     /// <summary>Plus errno (the library's import).</summary>
     [Benchmark, BenchmarkCategory(PollCategory)]
     public int LibCPoll() => LibC.poll(_pollFd, 1, 0);
+
+    /// <summary>The library's zero-timeout import: errno as in <see cref="LibCPoll"/>, no GC transition.</summary>
+    [Benchmark, BenchmarkCategory(PollCategory)]
+    public int LibCPollZeroTimeout() => LibC.poll_zero_timeout(_pollFd, 1);
 
     /// <summary>The public wrapper: <see cref="PollSet.Wait(int)"/>.</summary>
     [Benchmark, BenchmarkCategory(PollCategory)]
