@@ -73,7 +73,7 @@ public unsafe class ZeroTimeoutWaitCostBenchmarks
             (nameof(BarePollNoTransition), BarePollNoTransition), (nameof(BarePoll), BarePoll),
             (nameof(LibCPoll), LibCPoll), (nameof(LibCPollZeroTimeout), LibCPollZeroTimeout), (nameof(PollSetWait), PollSetWait),
             (nameof(BareSelectNoTransition), BareSelectNoTransition), (nameof(BareSelect), BareSelect),
-            (nameof(LibCSelect), LibCSelect), (nameof(SelectWait), SelectWait),
+            (nameof(LibCSelect), LibCSelect), (nameof(LibCSelectZeroTimeout), LibCSelectZeroTimeout), (nameof(SelectWait), SelectWait),
         })
         {
             int ready = wait();
@@ -184,6 +184,14 @@ public unsafe class ZeroTimeoutWaitCostBenchmarks
         FdSet read = _watchedSet;
         Timeval timeout = default;
         return LibC.select(_nfds, &read, null, null, &timeout);
+    }
+
+    /// <summary>The library's zero-timeout import: errno as in <see cref="LibCSelect"/>, no GC transition.</summary>
+    [Benchmark, BenchmarkCategory(SelectCategory)]
+    public int LibCSelectZeroTimeout()
+    {
+        FdSet read = _watchedSet;
+        return LibC.select_zero_timeout(_nfds, &read, null, null);
     }
 
     /// <summary>The public wrapper: <see cref="Select.Wait(ref FdSet, ref FdSet, ref FdSet, int)"/>, as the demo calls it.</summary>
