@@ -277,7 +277,7 @@ public sealed unsafe partial class EpollHandle : SafeHandle
                     ? WaitNanoseconds(epfd, records, maxEvents, deadline, mask)
                     : mask is not null
                         ? LibC.epoll_pwait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp(), mask)
-                        : deadline.IsZero && maxEvents <= LibC.ZeroTimeoutEpollLimit
+                        : deadline.IsZero && maxEvents <= ZeroTimeoutLimits.EpollMaxEvents
                             ? LibC.epoll_wait_zero_timeout(epfd, records, maxEvents) // cannot block: no GC transition
                             : LibC.epoll_wait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp());
                 if (ready >= 0)

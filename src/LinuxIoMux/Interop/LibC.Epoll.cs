@@ -29,11 +29,12 @@ internal static unsafe partial class LibC
 
     /// <summary>
     /// epoll_wait(2) with a zero timeout, without the GC transition: returns at once. Only for
-    /// <paramref name="maxevents"/> up to <see cref="ZeroTimeoutEpollLimit"/>; why this is sound: <see cref="LibC"/>'s remarks.
+    /// <paramref name="maxevents"/> up to <see cref="ZeroTimeoutLimits.EpollMaxEvents"/>; why this is sound:
+    /// <see cref="LibC"/>'s remarks.
     /// </summary>
     internal static int epoll_wait_zero_timeout(int epfd, void* events, int maxevents)
     {
-        Debug.Assert(maxevents <= ZeroTimeoutEpollLimit, "the kernel's work grows with maxevents");
+        Debug.Assert(maxevents <= ZeroTimeoutLimits.EpollMaxEvents, "the kernel's work grows with maxevents");
         return epoll_wait_no_gc_transition(epfd, events, maxevents, timeout: 0);
     }
 

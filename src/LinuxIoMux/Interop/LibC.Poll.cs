@@ -11,11 +11,11 @@ internal static unsafe partial class LibC
 
     /// <summary>
     /// poll(2) with a zero timeout, without the GC transition: returns at once. Only for <paramref name="nfds"/> up to
-    /// <see cref="ZeroTimeoutPollLimit"/>; why this is sound: <see cref="LibC"/>'s remarks.
+    /// <see cref="ZeroTimeoutLimits.PollEntries"/>; why this is sound: <see cref="LibC"/>'s remarks.
     /// </summary>
     internal static int poll_zero_timeout(PollFd* fds, nuint nfds)
     {
-        Debug.Assert(nfds <= ZeroTimeoutPollLimit, "above it the kernel allocates its copy of the array");
+        Debug.Assert(nfds <= ZeroTimeoutLimits.PollEntries, "above it the kernel allocates its copy of the array");
         return poll_no_gc_transition(fds, nfds, timeout: 0);
     }
 

@@ -16,12 +16,12 @@ internal static unsafe partial class LibC
 
     /// <summary>
     /// select(2) with a zero timeout (a zeroed timeval, never null: null waits forever), without the GC transition:
-    /// returns at once. Only for <paramref name="nfds"/> up to <see cref="ZeroTimeoutSelectNfdsLimit"/> with at most
-    /// <see cref="ZeroTimeoutPollLimit"/> descriptors set below it; why this is sound: <see cref="LibC"/>'s remarks.
+    /// returns at once. Only for <paramref name="nfds"/> up to <see cref="ZeroTimeoutLimits.SelectNfds"/> with at most
+    /// <see cref="ZeroTimeoutLimits.PollEntries"/> descriptors set below it; why this is sound: <see cref="LibC"/>'s remarks.
     /// </summary>
     internal static int select_zero_timeout(int nfds, FdSet* readfds, FdSet* writefds, FdSet* exceptfds)
     {
-        Debug.Assert(nfds <= ZeroTimeoutSelectNfdsLimit, "above it the kernel allocates its bitmaps");
+        Debug.Assert(nfds <= ZeroTimeoutLimits.SelectNfds, "above it the kernel allocates its bitmaps");
         Timeval zero = default;
         return select_no_gc_transition(nfds, readfds, writefds, exceptfds, &zero);
     }

@@ -76,8 +76,9 @@ public static unsafe class Select
     {
         int nfds = FdSet.Nfds(ref read, ref write, ref except);
         // A zero-timeout select of a small set cannot block: the import without the GC transition (LibC's remarks).
-        bool withoutTransition = mask is null && deadline.IsZero && nfds <= LibC.ZeroTimeoutSelectNfdsLimit
-            && FdSet.CountBelow(ref read, ref write, ref except, nfds, LibC.ZeroTimeoutPollLimit) <= LibC.ZeroTimeoutPollLimit;
+        const int MostSet = ZeroTimeoutLimits.PollEntries;
+        bool withoutTransition = mask is null && deadline.IsZero && nfds <= ZeroTimeoutLimits.SelectNfds
+            && FdSet.CountBelow(ref read, ref write, ref except, nfds, MostSet) <= MostSet;
         fixed (FdSet* readPointer = &read)
         fixed (FdSet* writePointer = &write)
         fixed (FdSet* exceptPointer = &except)

@@ -35,7 +35,7 @@ public sealed class EpollErrorTests : IDisposable
     }
 
     /// <summary>
-    /// A zero-timeout wait into at most LibC.ZeroTimeoutLimit events takes the import without the GC transition; its
+    /// A zero-timeout wait into at most ZeroTimeoutLimits.EpollMaxEvents events takes the import without the GC transition; its
     /// errno must be as precise as the general import's. dup2 puts an eventfd under the epoll's number in one atomic
     /// step (closing the number instead would let another test's new descriptor take it), so epoll_wait sees an fd that
     /// is not an epoll instance: EINVAL.

@@ -141,7 +141,7 @@ public class SelectTests
     }
 
     /// <summary>
-    /// A zero-timeout select of a small set (nfds up to LibC.ZeroTimeoutSelectNfdsLimit) takes the import without the
+    /// A zero-timeout select of a small set (nfds up to ZeroTimeoutLimits.SelectNfds) takes the import without the
     /// GC transition; its errno must be as precise as the general import's. A closed fd in the set is EBADF. Between
     /// the close and the select another test's new descriptor can take the number (then select just reports it), so
     /// the test tries again with a fresh one.
@@ -155,7 +155,7 @@ public class SelectTests
             using (b)
             {
                 int closed = a.Fd;
-                Skip.If(closed >= LibInterop.LibC.ZeroTimeoutSelectNfdsLimit,
+                Skip.If(closed >= LibInterop.ZeroTimeoutLimits.SelectNfds,
                     $"this test host has descriptors up to {closed} open: select's zero-timeout import is not reached");
                 a.Dispose();
                 var read = new FdSet();
