@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace SelectVsPollVsEpoll;
 
@@ -12,11 +13,21 @@ internal static class BatchTimer
     /// <summary>Batches timed per measurement; odd, so the median is one real batch.</summary>
     internal const int Batches = 25;
 
-    /// <summary>
-    /// Warm-up per measurement. Long enough for tiered compilation to replace the quick-JIT code of the wait path with
-    /// optimised code (the runtime promotes a method after 30 calls and a 100 ms quiet period).
-    /// </summary>
+    /// <summary>Shortest warm-up per measurement, the same as native/waitcost's (C needs nothing more).</summary>
     private static readonly TimeSpan s_warmUp = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long the JIT must have compiled nothing before the timed batches start. Tiered compilation promotes a method
+    /// after 30 calls, but only once no new quick-JIT code has appeared for 100 ms (the call-counting delay), and goes
+    /// through an instrumented tier before the optimised one: 200 ms were not enough, methods were still being
+    /// compiled during the timed batches (1 to 30 of them for select, poll and epoll, 87 to 108 for io_uring, counted
+    /// with <see cref="JitInfo.GetCompiledMethodCount"/> over three runs of issue 12), so part of the managed column
+    /// timed code that the C column never runs. 250 ms of silence is more than twice the delay.
+    /// </summary>
+    private static readonly TimeSpan s_jitQuiet = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest warm-up: a runtime that keeps compiling (another thread's work) must not stall the demo.</summary>
+    private static readonly TimeSpan s_warmUpLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>Target length of one batch: 25 of them keep one measurement near a fifth of a second.</summary>
     private static readonly TimeSpan s_batchLength = TimeSpan.FromMilliseconds(8);
@@ -40,18 +51,31 @@ internal static class BatchTimer
         return perCall[Batches / 2];
     }
 
-    /// <summary>Runs doubling batches until the warm-up time has passed; returns the cost per call of the last one.</summary>
+    /// <summary>
+    /// Runs doubling batches until the warm-up time has passed and the JIT has been quiet for <see cref="s_jitQuiet"/>
+    /// (the code timed is then the code that stays); returns the cost per call of the last batch.
+    /// </summary>
     private static double WarmUp<TLoop>(TLoop loop)
         where TLoop : struct, IWaitLoop
     {
         long began = Stopwatch.GetTimestamp();
+        long compiled = JitInfo.GetCompiledMethodCount();
+        long lastCompile = began;
         long iterations = 1;
         while (true)
         {
             long start = Stopwatch.GetTimestamp();
             loop.Run(iterations);
             TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-            if (Stopwatch.GetElapsedTime(began) >= s_warmUp)
+            long compiledNow = JitInfo.GetCompiledMethodCount();
+            if (compiledNow != compiled)
+            {
+                compiled = compiledNow;
+                lastCompile = Stopwatch.GetTimestamp();
+            }
+
+            TimeSpan warm = Stopwatch.GetElapsedTime(began);
+            if ((warm >= s_warmUp && Stopwatch.GetElapsedTime(lastCompile) >= s_jitQuiet) || warm >= s_warmUpLimit)
             {
                 return Math.Max(1, elapsed.TotalNanoseconds / iterations);
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LinuxIoMux;
 
 namespace SelectVsPollVsEpoll;
@@ -26,6 +27,8 @@ internal readonly struct EpollWaitLoop : IWaitLoop
     }
 
     /// <inheritdoc/>
+    /// <remarks>Optimised at its first call (see <see cref="IWaitLoop"/>).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long iterations)
     {
         Span<EpollEvent> events = _events;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LinuxIoMux;
 
 namespace SelectVsPollVsEpoll;
@@ -27,6 +28,8 @@ internal readonly struct IoUringWaitLoop : IWaitLoop
     }
 
     /// <inheritdoc/>
+    /// <remarks>Optimised at its first call (see <see cref="IWaitLoop"/>).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long iterations)
     {
         Span<ReadyEvent> events = _events;

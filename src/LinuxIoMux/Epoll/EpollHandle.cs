@@ -275,9 +275,11 @@ public sealed unsafe partial class EpollHandle : SafeHandle
             {
                 int ready = precise && !s_pwait2Missing
                     ? WaitNanoseconds(epfd, records, maxEvents, deadline, mask)
-                    : mask is null
-                        ? LibC.epoll_wait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp())
-                        : LibC.epoll_pwait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp(), mask);
+                    : mask is not null
+                        ? LibC.epoll_pwait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp(), mask)
+                        : deadline.IsZero && maxEvents <= ZeroTimeoutLimits.EpollMaxEvents
+                            ? LibC.epoll_wait_zero_timeout(epfd, records, maxEvents) // cannot block: no GC transition
+                            : LibC.epoll_wait(epfd, records, maxEvents, deadline.RemainingMillisecondsRoundedUp());
                 if (ready >= 0)
                 {
                     return ready;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace LinuxIoMux.Interop;
@@ -25,6 +26,22 @@ internal static unsafe partial class LibC
     /// <summary>epoll_wait(2): blocks, millisecond timeout, -1 forever.</summary>
     [LibraryImport(Library, EntryPoint = "epoll_wait", SetLastError = true)]
     internal static partial int epoll_wait(int epfd, void* events, int maxevents, int timeout);
+
+    /// <summary>
+    /// epoll_wait(2) with a zero timeout, without the GC transition: returns at once. Only for
+    /// <paramref name="maxevents"/> up to <see cref="ZeroTimeoutLimits.EpollMaxEvents"/>; why this is sound:
+    /// <see cref="LibC"/>'s remarks.
+    /// </summary>
+    internal static int epoll_wait_zero_timeout(int epfd, void* events, int maxevents)
+    {
+        Debug.Assert(maxevents <= ZeroTimeoutLimits.EpollMaxEvents, "the kernel's work grows with maxevents");
+        return epoll_wait_no_gc_transition(epfd, events, maxevents, timeout: 0);
+    }
+
+    /// <summary>epoll_wait(2) without the GC transition: only ever called with a zero timeout, which cannot block.</summary>
+    [LibraryImport(Library, EntryPoint = "epoll_wait", SetLastError = true)]
+    [SuppressGCTransition]
+    private static partial int epoll_wait_no_gc_transition(int epfd, void* events, int maxevents, int timeout);
 
     /// <summary>
     /// epoll_pwait(2): epoll_wait with <paramref name="sigmask"/> installed as the thread's mask for the wait only.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace LinuxIoMux.Interop;
@@ -12,6 +13,23 @@ internal static unsafe partial class LibC
     /// </summary>
     [LibraryImport(Library, EntryPoint = "select", SetLastError = true)]
     internal static partial int select(int nfds, FdSet* readfds, FdSet* writefds, FdSet* exceptfds, Timeval* timeout);
+
+    /// <summary>
+    /// select(2) with a zero timeout (a zeroed timeval, never null: null waits forever), without the GC transition:
+    /// returns at once. Only for <paramref name="nfds"/> up to <see cref="ZeroTimeoutLimits.SelectNfds"/> with at most
+    /// <see cref="ZeroTimeoutLimits.PollEntries"/> descriptors set below it; why this is sound: <see cref="LibC"/>'s remarks.
+    /// </summary>
+    internal static int select_zero_timeout(int nfds, FdSet* readfds, FdSet* writefds, FdSet* exceptfds)
+    {
+        Debug.Assert(nfds <= ZeroTimeoutLimits.SelectNfds, "above it the kernel allocates its bitmaps");
+        Timeval zero = default;
+        return select_no_gc_transition(nfds, readfds, writefds, exceptfds, &zero);
+    }
+
+    /// <summary>select(2) without the GC transition: only ever called with a zero timeout, which cannot block.</summary>
+    [LibraryImport(Library, EntryPoint = "select", SetLastError = true)]
+    [SuppressGCTransition]
+    private static partial int select_no_gc_transition(int nfds, FdSet* readfds, FdSet* writefds, FdSet* exceptfds, Timeval* timeout);
 
     /// <summary>
     /// pselect(3), the pselect6 system call on 64-bit Linux: select with a nanosecond timeout and the thread's mask

@@ -236,6 +236,10 @@ public sealed unsafe class PollSet : IDisposable
                     Timespec timeout = Timespec.FromTicks(deadline.RemainingTicks());
                     ready = LibC.ppoll(entries, count, deadline.IsInfinite ? null : &timeout, mask);
                 }
+                else if (deadline.IsZero && count <= ZeroTimeoutLimits.PollEntries)
+                {
+                    ready = LibC.poll_zero_timeout(entries, count); // cannot block: no GC transition
+                }
                 else
                 {
                     ready = LibC.poll(entries, count, deadline.RemainingMillisecondsRoundedUp());

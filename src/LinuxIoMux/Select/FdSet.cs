@@ -131,6 +131,28 @@ public unsafe struct FdSet
         return 0;
     }
 
+    /// <summary>
+    /// The descriptors set in the three sets in the words below <paramref name="nfds"/> (from <see cref="Nfds"/>, so
+    /// nothing is set above it), a descriptor in two sets counted twice; counting stops once it passes
+    /// <paramref name="stopAbove"/>. Decides whether a zero-timeout select is small
+    /// enough for the import without the GC transition: one word per set at the usual small nfds.
+    /// </summary>
+    internal static int CountBelow(ref FdSet read, ref FdSet write, ref FdSet except, int nfds, int stopAbove)
+    {
+        ref ulong r = ref Unsafe.As<FdSet, ulong>(ref read);
+        ref ulong w = ref Unsafe.As<FdSet, ulong>(ref write);
+        ref ulong e = ref Unsafe.As<FdSet, ulong>(ref except);
+        int words = (nfds + BitsPerWord - 1) / BitsPerWord; // nfds <= Capacity: Nfds computed it from these sets
+        int count = 0;
+        for (int i = 0; i < words && count <= stopAbove; i++)
+        {
+            count += BitOperations.PopCount(Unsafe.Add(ref r, i)) + BitOperations.PopCount(Unsafe.Add(ref w, i))
+                + BitOperations.PopCount(Unsafe.Add(ref e, i));
+        }
+
+        return count;
+    }
+
     private static void CheckRange(int fd)
     {
         if ((uint)fd >= Capacity)

@@ -75,6 +75,10 @@ public static unsafe class Select
     private static int WaitCore(ref FdSet read, ref FdSet write, ref FdSet except, in WaitDeadline deadline, SignalSet* mask = null)
     {
         int nfds = FdSet.Nfds(ref read, ref write, ref except);
+        // A zero-timeout select of a small set cannot block: the import without the GC transition (LibC's remarks).
+        const int MostSet = ZeroTimeoutLimits.PollEntries;
+        bool withoutTransition = mask is null && deadline.IsZero && nfds <= ZeroTimeoutLimits.SelectNfds
+            && FdSet.CountBelow(ref read, ref write, ref except, nfds, MostSet) <= MostSet;
         fixed (FdSet* readPointer = &read)
         fixed (FdSet* writePointer = &write)
         fixed (FdSet* exceptPointer = &except)
@@ -84,7 +88,11 @@ public static unsafe class Select
                 // SAFETY: the three sets are pinned 128-byte fd_sets and nfds <= FD_SETSIZE, so the kernel reads and
                 // writes only inside them; timeval lives on this frame for the call.
                 int ready;
-                if (mask is null)
+                if (withoutTransition)
+                {
+                    ready = LibC.select_zero_timeout(nfds, readPointer, writePointer, exceptPointer);
+                }
+                else if (mask is null)
                 {
                     Timeval timeout = Timeval.FromTicks(deadline.RemainingTicks());
                     ready = LibC.select(nfds, readPointer, writePointer, exceptPointer, deadline.IsInfinite ? null : &timeout);

@@ -30,6 +30,9 @@ internal readonly struct WaitDeadline
     /// <summary>True for "wait forever".</summary>
     internal bool IsInfinite => _ticks == Infinite;
 
+    /// <summary>True for a zero timeout: the wait only checks readiness and cannot block.</summary>
+    internal bool IsZero => _ticks == 0;
+
     /// <summary>True when the requested timeout is not a whole number of milliseconds.</summary>
     internal bool HasSubMillisecondPart => _ticks > 0 && _ticks % TimeSpan.TicksPerMillisecond != 0;
 

@@ -34,6 +34,27 @@ public sealed class EpollErrorTests : IDisposable
         return fd;
     }
 
+    /// <summary>
+    /// A zero-timeout wait into at most ZeroTimeoutLimits.EpollMaxEvents events takes the import without the GC transition; its
+    /// errno must be as precise as the general import's. dup2 puts an eventfd under the epoll's number in one atomic
+    /// step (closing the number instead would let another test's new descriptor take it), so epoll_wait sees an fd that
+    /// is not an epoll instance: EINVAL.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Zero_timeout_wait_on_a_number_that_is_no_longer_an_epoll_fd_throws_EINVAL_naming_the_call(bool timeSpan)
+    {
+        using var epoll = EpollHandle.Create();
+        using var eventFd = new EventFd();
+        int epfd = (int)epoll.DangerousGetHandle();
+        Assert.Equal(epfd, TestLibC.dup2(eventFd.Handle.Fd, epfd)); // the epoll handle now closes the dup
+        var events = new EpollEvent[16];
+
+        AssertUnixError(Errno.EINVAL, $"epoll_wait(epfd={epfd}, maxevents=16)",
+            () => _ = timeSpan ? epoll.Wait(events, TimeSpan.Zero) : epoll.Wait(events, timeoutMilliseconds: 0));
+    }
+
     [Fact]
     public void Negative_fd_throws_ArgumentOutOfRangeException_for_every_operation()
     {

@@ -25,6 +25,29 @@ public class SelectNfdsTests
         }
     }
 
+    /// <summary>
+    /// <see cref="FdSet.CountBelow"/> decides whether a zero-timeout select is small enough for the import without the
+    /// GC transition: it must count every set bit below nfds in all three sets (too low a count would send a large set
+    /// down that path) and may stop once past the limit.
+    /// </summary>
+    [Fact]
+    public void CountBelow_counts_the_bits_of_all_three_sets_below_nfds_and_stops_past_the_limit()
+    {
+        FdSet read = default, write = default, except = default;
+        read.Set(3);
+        read.Set(64);
+        write.Set(3);
+        write.Set(200);
+        except.Set(319);
+        except.Set(500);
+
+        Assert.Equal(6, FdSet.CountBelow(ref read, ref write, ref except, nfds: 501, stopAbove: 100));
+        Assert.Equal(5, FdSet.CountBelow(ref read, ref write, ref except, nfds: 320, stopAbove: 100));
+        Assert.Equal(2, FdSet.CountBelow(ref read, ref write, ref except, nfds: 64, stopAbove: 100));
+        Assert.Equal(0, FdSet.CountBelow(ref read, ref write, ref except, nfds: 0, stopAbove: 100));
+        Assert.True(FdSet.CountBelow(ref read, ref write, ref except, nfds: 501, stopAbove: 2) > 2);
+    }
+
     [Fact]
     public void Nfds_of_three_empty_sets_is_zero()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LinuxIoMux.Tests.Util;
+using LibInterop = LinuxIoMux.Interop;
 
 namespace LinuxIoMux.Tests.SelectWrapper;
 
@@ -137,6 +138,44 @@ public class SelectTests
             Assert.True(read.IsSet(b.Fd));
             Assert.Equal(2, read.Count);
         }
+    }
+
+    /// <summary>
+    /// A zero-timeout select of a small set (nfds up to ZeroTimeoutLimits.SelectNfds) takes the import without the
+    /// GC transition; its errno must be as precise as the general import's. A closed fd in the set is EBADF. Between
+    /// the close and the select another test's new descriptor can take the number (then select just reports it), so
+    /// the test tries again with a fresh one.
+    /// </summary>
+    [SkippableFact]
+    public void A_zero_timeout_select_of_a_small_set_reports_EBADF_for_a_closed_fd()
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            var (a, b) = SocketPair.Create();
+            using (b)
+            {
+                int closed = a.Fd;
+                Skip.If(closed >= LibInterop.ZeroTimeoutLimits.SelectNfds,
+                    $"this test host has descriptors up to {closed} open: select's zero-timeout import is not reached");
+                a.Dispose();
+                var read = new FdSet();
+                var write = new FdSet();
+                var except = new FdSet();
+                read.Set(closed);
+                try
+                {
+                    LinuxIoMux.Select.Wait(ref read, ref write, ref except, 0);
+                }
+                catch (UnixException error)
+                {
+                    Assert.Equal(Errno.EBADF, error.Errno);
+                    Assert.Equal($"select(nfds={closed + 1})", error.Call);
+                    return;
+                }
+            }
+        }
+
+        Assert.Fail("100 closed descriptor numbers were all reused before select saw them");
     }
 
     [Fact]
