@@ -93,11 +93,15 @@ public class KestrelTransportComparisonTests
                 quitter.Reset();
             }
 
-            using var next = WireClient.Connect(endpoint);
-            next.Send(WireClient.Get("/plaintext"));
-            return next.Wire.ReadResponse()!;
+            // Several connections: SO_REUSEPORT spreads them over both loops, so the one the reset hit is among them.
+            return string.Concat(Enumerable.Range(0, 8).Select(_ =>
+            {
+                using var next = WireClient.Connect(endpoint);
+                next.Send(WireClient.Get("/plaintext"));
+                return next.Wire.ReadResponse()!;
+            }));
         });
-        Assert.EndsWith(KestrelEndpoints.PlaintextBody, transcript);
+        Assert.Equal(8, transcript.Split(KestrelEndpoints.PlaintextBody).Length - 1);
     }
 
     [SkippableTheory]
