@@ -67,11 +67,14 @@ internal sealed class KestrelHost : IAsyncDisposable
         return new KestrelHost(app, new IPEndPoint(IPAddress.Loopback, new Uri(address).Port));
     }
 
-    /// <summary>Kestrel's graceful shutdown: stop accepting, close idle connections, wait for requests in flight.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Kestrel's graceful shutdown: stop accepting, close idle connections, wait for requests in flight; once
+    /// <paramref name="gracePeriodOver"/> fires, Kestrel aborts the connections still open.
+    /// </summary>
+    public async Task StopAsync(CancellationToken gracePeriodOver = default)
     {
         _stopped = true;
-        await _app.StopAsync().WaitAsync(Hang);
+        await _app.StopAsync(gracePeriodOver).WaitAsync(Hang);
     }
 
     public async ValueTask DisposeAsync()

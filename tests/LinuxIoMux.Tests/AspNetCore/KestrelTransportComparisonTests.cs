@@ -45,11 +45,14 @@ public class KestrelTransportComparisonTests
         string transcript = await SameOnBoth(transport, endpoint =>
         {
             using var client = WireClient.Connect(endpoint);
-            client.Send(string.Concat(Enumerable.Range(0, 16).Select(i => (i % 3) switch
+            // Responses of 15 to 75 KB among the small ones: the responses span several pool blocks and sends, so one
+            // sent out of order or twice changes the transcript (small ones alone fit one block).
+            client.Send(string.Concat(Enumerable.Range(0, 16).Select(i => (i % 4) switch
             {
                 0 => WireClient.Get("/plaintext"),
                 1 => WireClient.Get("/json"),
-                _ => WireClient.Post("/digest", new string('x', i)),
+                2 => WireClient.Post("/digest", new string('x', i)),
+                _ => WireClient.Get($"/bytes/{5000 * i}"),
             })));
             return string.Concat(Enumerable.Range(0, 16).Select(_ => client.Wire.ReadResponse()));
         });
@@ -78,26 +81,6 @@ public class KestrelTransportComparisonTests
     }
 
     [SkippableTheory]
-    [MemberData(nameof(EpollModes))]
-    public async Task A_slow_reader_gets_every_byte_and_the_connection_stays_usable(KestrelTransport transport)
-    {
-        const int Down = 4 * 1024 * 1024;
-        string transcript = await SameOnBoth(transport, endpoint =>
-        {
-            // A small receive window and small, paced reads: the server's writes outrun the reader, so the transport's
-            // send-side back-pressure (MaxWriteBufferSize) is what holds the rest.
-            using var client = WireClient.Connect(endpoint, receiveBufferSize: 4096);
-            client.Send(WireClient.Get($"/bytes/{Down}"));
-            Thread.Sleep(200); // let the server fill the socket and its pipe before the first read
-            string slow = ReadSlowly(client, Down);
-            client.Send(WireClient.Get("/plaintext"));
-            return slow + client.Wire.ReadResponse();
-        });
-        Assert.Contains($"<{Down} bytes, sha256 {ExpectedBytesDigest(Down)}>", transcript);
-        Assert.EndsWith(KestrelEndpoints.PlaintextBody, transcript);
-    }
-
-    [SkippableTheory]
     [MemberData(nameof(EveryLinuxIoMuxTransport))]
     public async Task A_client_that_resets_mid_body_leaves_the_server_serving(KestrelTransport transport)
     {
@@ -110,11 +93,15 @@ public class KestrelTransportComparisonTests
                 quitter.Reset();
             }
 
-            using var next = WireClient.Connect(endpoint);
-            next.Send(WireClient.Get("/plaintext"));
-            return next.Wire.ReadResponse()!;
+            // Several connections: SO_REUSEPORT spreads them over both loops, so the one the reset hit is among them.
+            return string.Concat(Enumerable.Range(0, 8).Select(_ =>
+            {
+                using var next = WireClient.Connect(endpoint);
+                next.Send(WireClient.Get("/plaintext"));
+                return next.Wire.ReadResponse()!;
+            }));
         });
-        Assert.EndsWith(KestrelEndpoints.PlaintextBody, transcript);
+        Assert.Equal(8, transcript.Split(KestrelEndpoints.PlaintextBody).Length - 1);
     }
 
     [SkippableTheory]
@@ -197,7 +184,7 @@ public class KestrelTransportComparisonTests
     }
 
     /// <summary>The SHA-256 of /bytes/{count}: 64 KiB blocks of <see cref="KestrelEndpoints.Pattern"/>, the last one cut.</summary>
-    private static string ExpectedBytesDigest(int count)
+    internal static string ExpectedBytesDigest(int count)
     {
         byte[] block = KestrelEndpoints.Pattern(64 * 1024);
         byte[] all = new byte[count];
@@ -207,42 +194,5 @@ public class KestrelTransportComparisonTests
         }
 
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(all));
-    }
-
-    private static string ReadSlowly(WireClient client, int bodyLength)
-    {
-        // Byte by byte through HttpWire would be slow in CPU; pace with sleeps between its 64 KiB buffer refills instead,
-        // by reading the response through a stream that sleeps before every read.
-        var paced = new HttpWire(new PacedStream(client.Stream));
-        string response = paced.ReadResponse()!;
-        Assert.Contains($"Content-Length: {bodyLength}\r\n", response);
-        return response;
-    }
-
-    /// <summary>A read-only stream that reads at most 4 KiB at a time and sleeps 1 ms before every 8th read.</summary>
-    private sealed class PacedStream(Stream inner) : Stream
-    {
-        private int _reads;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (++_reads % 8 == 0)
-            {
-                Thread.Sleep(1);
-            }
-
-            return inner.Read(buffer, offset, Math.Min(count, 4096));
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

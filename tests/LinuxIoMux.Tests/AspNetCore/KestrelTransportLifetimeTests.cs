@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using LinuxIoMux.Samples.KestrelPlaintext;
 using LinuxIoMux.Tests.Util;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace LinuxIoMux.Tests.AspNetCore;
@@ -23,6 +27,16 @@ public class KestrelTransportLifetimeTests
         Assert.Equal(expected, actual);
         Assert.Contains("idle: [FIN]\nidle: [FIN]\nidle: [FIN]\n", actual);
         Assert.Contains("released", actual);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(EpollModes))]
+    public async Task Graceful_shutdown_past_its_grace_period_aborts_the_connections_still_open(KestrelTransport transport)
+    {
+        string expected = await OverdueShutdownTranscript(KestrelTransport.Sockets);
+        string actual = await OverdueShutdownTranscript(transport);
+        Assert.Equal(expected, actual);
+        Assert.Equal("client: closed\napp: RequestAborted fired\n", actual);
     }
 
     [SkippableTheory]
@@ -48,24 +62,50 @@ public class KestrelTransportLifetimeTests
         }
 
         int before = CountAfterFinalizers();
-        await using (KestrelHost host = await KestrelHost.StartAsync(transport))
+        // The server side of every connection, held here: a socket the transport forgot would otherwise be closed by
+        // its finalizer inside CountAfterFinalizers and the leak would go unseen (it did: a connection whose pipe was
+        // never disposed passed the count alone).
+        var served = new ConcurrentQueue<Socket>();
+        WireClient? idle = null;
+        try
         {
-            await Task.Run(() =>
+            await using (KestrelHost host = await KestrelHost.StartAsync(transport, listen: listen => listen.Use(next => connection =>
             {
-                OneRequest(host);
-                using (var reset = WireClient.Connect(host.Endpoint))
+                served.Enqueue(connection.Features.Get<IConnectionSocketFeature>()!.Socket);
+                return next(connection);
+            })))
+            {
+                await Task.Run(() =>
                 {
-                    reset.Send("POST /digest HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\nabc");
-                    reset.Reset();
-                }
+                    OneRequest(host);
+                    using (var reset = WireClient.Connect(host.Endpoint))
+                    {
+                        reset.Send("POST /digest HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\nabc");
+                        reset.Reset();
+                    }
 
-                using var idle = WireClient.Connect(host.Endpoint); // still open when the host stops
-                idle.Send(WireClient.Get("/plaintext"));
-                idle.Wire.ReadResponse();
-            }).WaitAsync(KestrelHost.Hang);
+                    // Still open when the host stops: only the transport can close the server's side of it.
+                    idle = WireClient.Connect(host.Endpoint);
+                    idle.Send(WireClient.Get("/plaintext"));
+                    idle.Wire.ReadResponse();
+                }).WaitAsync(KestrelHost.Hang);
+            }
+
+            // The loop threads close what they own as they finish; give a loaded machine time, then compare.
+            for (int i = 0; i < 100 && served.Any(socket => !socket.SafeHandle.IsClosed); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            // At least the request's and the idle one's (the reset one may be gone before accept(2) takes it).
+            Assert.True(served.Count >= 2, $"{served.Count} connections reached Kestrel");
+            Assert.Equal($"0 of {served.Count} server sockets open", $"{served.Count(socket => !socket.SafeHandle.IsClosed)} of {served.Count} server sockets open");
+        }
+        finally
+        {
+            idle?.Dispose();
         }
 
-        // The loop threads close what they own as they finish; give a loaded machine time, then compare.
         int after = CountAfterFinalizers();
         for (int i = 0; i < 100 && after > before; i++)
         {
@@ -135,6 +175,41 @@ public class KestrelTransportLifetimeTests
         {
             idle.ForEach(client => client.Dispose());
         }
+    }
+
+    /// <summary>
+    /// A request that never finishes by itself while the host stops with a short grace period: Kestrel then aborts the
+    /// connection (IConnectionLifetimeFeature.Abort), and only the transport's abort can close it, since the app still
+    /// holds the request and Kestrel has not disposed the connection.
+    /// </summary>
+    private static async Task<string> OverdueShutdownTranscript(KestrelTransport transport)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var appSaw = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using KestrelHost host = await KestrelHost.StartAsync(transport, map: app => app.MapGet("/stuck", async (HttpContext context) =>
+        {
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(KestrelHost.Hang, context.RequestAborted);
+                appSaw.TrySetResult("RequestAborted not fired");
+            }
+            catch (OperationCanceledException)
+            {
+                appSaw.TrySetResult("RequestAborted fired");
+            }
+        }));
+
+        using var client = WireClient.Connect(host.Endpoint);
+        client.Send(WireClient.Get("/stuck"));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // The grace period's length is not what is tested: it only has to end while the request is still stuck.
+        using var gracePeriod = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        Task stopping = host.StopAsync(gracePeriod.Token);
+        string cut = await Task.Run(client.Wire.ReadUntilClosed).WaitAsync(KestrelHost.Hang);
+        string seen = await appSaw.Task.WaitAsync(KestrelHost.Hang);
+        await stopping;
+        return $"client: {(cut is "[FIN]" or "[RST]" ? "closed" : cut)}\napp: {seen}\n";
     }
 
     private static async Task<string> TlsTranscript(KestrelTransport transport, X509Certificate2 certificate)
