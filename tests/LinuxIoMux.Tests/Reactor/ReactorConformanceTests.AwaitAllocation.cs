@@ -11,11 +11,15 @@ public abstract partial class ReactorConformanceTests
     {
         const int WarmUp = 500;
         const int RoundTrips = 10_000;
+        const int MaxWindows = 3;
         using var reactor = new LinuxIoMux.Reactor(Kind);
         var (client, server) = Loopback.TcpPair();
         using var clientSocket = new ReactorSocket(reactor, client);
         using var serverSocket = new ReactorSocket(reactor, server);
-        long allocated = -1;
+        // Up to three measured windows of RoundTrips each, ending at the first that allocates nothing: a one-time
+        // allocation of the runtime (a tier-up the warm-up did not reach on a loaded machine) lands in one window, a
+        // steady-state allocation in every one. Capacity for all of them up front: Add must not allocate.
+        var windows = new List<long>(MaxWindows);
         int clientWaits = 0;
         int mismatches = 0;
 
@@ -34,12 +38,21 @@ public abstract partial class ReactorConformanceTests
         {
             byte[] request = new byte[32];
             byte[] response = new byte[64];
-            long before = 0;
-            for (int i = 0; i < WarmUp + RoundTrips; i++)
+            long windowStart = 0;
+            for (int i = 0; ; i++)
             {
-                if (i == WarmUp)
+                if (i >= WarmUp && (i - WarmUp) % RoundTrips == 0)
                 {
-                    before = GC.GetAllocatedBytesForCurrentThread();
+                    if (i > WarmUp)
+                    {
+                        windows.Add(GC.GetAllocatedBytesForCurrentThread() - windowStart);
+                        if (windows[^1] == 0 || windows.Count == MaxWindows)
+                        {
+                            break;
+                        }
+                    }
+
+                    windowStart = GC.GetAllocatedBytesForCurrentThread();
                 }
 
                 request[0] = (byte)i;
@@ -62,16 +75,15 @@ public abstract partial class ReactorConformanceTests
                 }
             }
 
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             clientSocket.ShutdownSend();
         });
 
-        RunUntil(reactor, () => pingPong.IsCompleted && echo.IsCompleted, "10,500 round trips");
+        RunUntil(reactor, () => pingPong.IsCompleted && echo.IsCompleted, "the round trips");
         pingPong.GetAwaiter().GetResult();
         echo.GetAwaiter().GetResult();
-        _output.WriteLine($"{Kind}: {allocated} B over {RoundTrips} awaited round trips, {clientWaits} receives waited");
+        _output.WriteLine($"{Kind}: {string.Join(", ", windows)} B over windows of {RoundTrips} awaited round trips, {clientWaits} receives waited");
         Assert.Equal(0, mismatches);
         Assert.True(clientWaits > RoundTrips / 2, $"only {clientWaits} of {RoundTrips} receives waited for readiness");
-        Assert.Equal(0, allocated);
+        Assert.True(windows[^1] == 0, $"every window of {RoundTrips} awaited round trips allocated: {string.Join(", ", windows)} B");
     }
 }

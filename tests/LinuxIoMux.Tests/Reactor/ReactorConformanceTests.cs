@@ -620,22 +620,30 @@ public abstract partial class ReactorConformanceTests
                 Drive(reactor, pinger, warmedUp, failed);
             }
 
-            int target = pinger.RoundTrips + Measured;
+            // Up to three measured windows, passing on the first that allocates nothing: a one-time allocation of the
+            // runtime's (a tier-up that the warm-up did not reach on a loaded machine: 40 bytes once, seen in CI) lands
+            // in one window only, while a steady-state allocation, even of one byte per round trip, shows in every one.
+            var windows = new List<long>();
+            for (int attempt = 0; attempt < 3 && (windows.Count == 0 || windows[^1] != 0); attempt++)
+            {
+                int target = pinger.RoundTrips + Measured;
 
-            // Earlier tests leave garbage (sockets awaiting finalization); collect it now so that no collection
-            // triggered by other threads lands in the measured window, where retiring this thread's allocation
-            // context can skew the per-thread counter by a few bytes.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            int collectionsBefore = GC.CollectionCount(0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Drive(reactor, pinger, target, failed);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            int collections = GC.CollectionCount(0) - collectionsBefore;
+                // Earlier tests leave garbage (sockets awaiting finalization); collect it now so that no collection
+                // triggered by other threads lands in the measured window, where retiring this thread's allocation
+                // context can skew the per-thread counter by a few bytes.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                int collectionsBefore = GC.CollectionCount(0);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Drive(reactor, pinger, target, failed);
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                int collections = GC.CollectionCount(0) - collectionsBefore;
+                windows.Add(allocated);
+                _output.WriteLine($"{Kind}: {Measured} echo round trips allocated {allocated} bytes on the loop thread ({collections} gen0 collections meanwhile)");
+            }
 
-            _output.WriteLine($"{Kind}: {Measured} echo round trips allocated {allocated} bytes on the loop thread ({collections} gen0 collections meanwhile)");
-            Assert.Equal(0, allocated);
+            Assert.True(windows[^1] == 0, $"every window of {Measured} round trips allocated: {string.Join(", ", windows)} bytes");
             Assert.True(pinger.Intact, "an echo came back different from what was sent");
             echo.Close(serverRegistration);
         }
