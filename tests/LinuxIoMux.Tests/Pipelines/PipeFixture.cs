@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 
@@ -53,6 +54,28 @@ internal sealed class PipeFixture : IAsyncDisposable
         }).WaitAsync(Hang);
         return new PipeFixture(reactor, loop, peer, pipe!);
     }
+
+    /// <summary>
+    /// Echoes on the loop whatever the pipe's input reads back to its output, segment by segment, until the input
+    /// completes. Awaits without ConfigureAwait(false), as Kestrel's do.
+    /// </summary>
+    public Task SpawnEcho() => Reactor.Spawn(async () =>
+    {
+        while (true)
+        {
+            ReadResult result = await Pipe.Input.ReadAsync();
+            foreach (ReadOnlyMemory<byte> segment in result.Buffer)
+            {
+                await Pipe.Output.WriteAsync(segment);
+            }
+
+            Pipe.Input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    });
 
     /// <summary>Reads from <see cref="Peer"/> until end of stream; returns everything read.</summary>
     public byte[] PeerReadToEnd()

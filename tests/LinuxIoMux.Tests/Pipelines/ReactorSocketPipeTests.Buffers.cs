@@ -12,23 +12,7 @@ public abstract partial class ReactorSocketPipeTests
     {
         var pool = new CountingPool();
         await using PipeFixture fixture = await PipeFixture.StartAsync(Kind, new ReactorSocketPipeOptions { Pool = pool, ApplicationScheduler = PipeScheduler.Inline });
-        Task echo = fixture.Reactor.Spawn(async () =>
-        {
-            while (true)
-            {
-                ReadResult result = await fixture.Pipe.Input.ReadAsync();
-                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-                {
-                    await fixture.Pipe.Output.WriteAsync(segment);
-                }
-
-                fixture.Pipe.Input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    return;
-                }
-            }
-        });
+        Task echo = fixture.SpawnEcho();
         byte[] message = new byte[32];
         for (int i = 0; i < 3; i++)
         {

@@ -39,24 +39,8 @@ public abstract partial class ReactorSocketPipeTests
     public async Task An_inline_request_response_exchange_posts_only_the_send_and_never_wakes_the_loop()
     {
         await using PipeFixture fixture = await PipeFixture.StartAsync(Kind, new ReactorSocketPipeOptions { ApplicationScheduler = PipeScheduler.Inline });
-        // Awaits without ConfigureAwait(false), as Kestrel's: they would capture the loop's SynchronizationContext.
-        Task echo = fixture.Reactor.Spawn(async () =>
-        {
-            while (true)
-            {
-                ReadResult result = await fixture.Pipe.Input.ReadAsync();
-                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-                {
-                    await fixture.Pipe.Output.WriteAsync(segment);
-                }
-
-                fixture.Pipe.Input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    return;
-                }
-            }
-        });
+        // The echo awaits without ConfigureAwait(false), as Kestrel does: it would capture the loop's SynchronizationContext.
+        Task echo = fixture.SpawnEcho();
         byte[] message = new byte[32];
         void RoundTrips(int count)
         {
