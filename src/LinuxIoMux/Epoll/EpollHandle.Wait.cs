@@ -45,16 +45,6 @@ public sealed unsafe partial class EpollHandle
         return WaitIntoBuffer(buffer, deadline, deadline.HasSubMillisecondPart);
     }
 
-    /// <inheritdoc/>
-    protected override bool ReleaseHandle() => LibC.close((int)handle) == 0;
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        _disposed = true;
-        base.Dispose(disposing);
-    }
-
     private int WaitIntoSpan(Span<EpollEvent> events, in WaitDeadline deadline, bool precise, SignalSet* mask = null)
     {
         if (events.IsEmpty)

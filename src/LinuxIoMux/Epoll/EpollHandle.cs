@@ -163,6 +163,16 @@ public sealed unsafe partial class EpollHandle : SafeHandle
     /// <inheritdoc cref="TryRemove(SafeHandle)"/>
     public Errno TryRemove(int fd) => Control(LibC.EPOLL_CTL_DEL, ValidateFd(fd), EpollEvents.None, 0);
 
+    /// <inheritdoc/>
+    protected override bool ReleaseHandle() => LibC.close((int)handle) == 0;
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        base.Dispose(disposing);
+    }
+
     private Errno ControlHandle(int op, SafeHandle fd, EpollEvents events, ulong data)
     {
         ArgumentNullException.ThrowIfNull(fd);
