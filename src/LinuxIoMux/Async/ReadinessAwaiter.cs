@@ -58,14 +58,7 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
     {
         ThrowIfPending();
         _core.Reset();
-        _pending = true;
-        _token = cancellationToken;
-        if (cancellationToken.CanBeCanceled)
-        {
-            // Allocates a callback node in the token source: only cancellable waits pay it (the default token costs nothing).
-            _cancellation = cancellationToken.UnsafeRegister(s_onCancel, this);
-        }
-
+        Begin(waiter: null, cancellationToken);
         return new ValueTask<Readiness>(this, _core.Version);
     }
 
@@ -74,11 +67,17 @@ internal sealed class ReadinessAwaiter : IValueTaskSource<Readiness>
     internal void Start(IReadinessWaiter waiter, CancellationToken cancellationToken)
     {
         ThrowIfPending();
+        Begin(waiter, cancellationToken);
+    }
+
+    private void Begin(IReadinessWaiter? waiter, CancellationToken cancellationToken)
+    {
         _pending = true;
         _waiter = waiter;
         _token = cancellationToken;
         if (cancellationToken.CanBeCanceled)
         {
+            // Allocates a callback node in the token source: only cancellable waits pay it (the default token costs nothing).
             _cancellation = cancellationToken.UnsafeRegister(s_onCancel, this);
         }
     }

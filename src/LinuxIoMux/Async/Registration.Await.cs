@@ -60,10 +60,7 @@ public sealed partial class Registration
         }
 
         _reactor.ThrowIfUnusableForAwait();
-        if (!IsActive)
-        {
-            throw new ObjectDisposedException(nameof(Registration), $"WaitAsync({interest}) on fd {Fd}: the registration was disposed.");
-        }
+        ThrowIfDisposedForWait(interest);
 
         RegistrationWaiters waiters = Waiters ??= new RegistrationWaiters(this, interestFollowsWaiters: false);
         ReadinessAwaiter awaiter = waiters.For(interest);
@@ -98,10 +95,7 @@ public sealed partial class Registration
     internal void WaitFor(Interest direction, IReadinessWaiter waiter, CancellationToken cancellationToken)
     {
         _reactor.ThrowIfDisposedForAwait();
-        if (!IsActive)
-        {
-            throw new ObjectDisposedException(nameof(Registration), $"WaitAsync({direction}) on fd {Fd}: the registration was disposed.");
-        }
+        ThrowIfDisposedForWait(direction);
 
         cancellationToken.ThrowIfCancellationRequested();
         RegistrationWaiters waiters = Waiters!; // created by Reactor.RegisterForAwait, with the registration
@@ -111,6 +105,14 @@ public sealed partial class Registration
         }
 
         waiters.For(direction).Start(waiter, cancellationToken);
+    }
+
+    private void ThrowIfDisposedForWait(Interest direction)
+    {
+        if (!IsActive)
+        {
+            throw new ObjectDisposedException(nameof(Registration), $"WaitAsync({direction}) on fd {Fd}: the registration was disposed.");
+        }
     }
 
     /// <summary>The exception pending waits complete with when their registration (or reactor) goes away.</summary>
